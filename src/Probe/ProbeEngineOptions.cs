@@ -1,0 +1,19 @@
+using System.Net;
+
+namespace SmtpProbeHub.Probe;
+
+/// <summary>Settings of the place the engine runs in (an agent), not of one probe.</summary>
+public sealed record ProbeEngineOptions
+{
+    /// <summary>DNS servers with port; empty means the system's resolvers.</summary>
+    public IReadOnlyList<IPEndPoint> DnsServers { get; init; } = [];
+
+    /// <summary>Longest reply line accepted, in bytes (RFC 5321 §4.5.3.1.5 says 512; servers exceed it).</summary>
+    public int MaxReplyLineBytes { get; init; } = 4096;
+
+    /// <summary>Most lines in one multi-line reply.</summary>
+    public int MaxReplyLines { get; init; } = 256;
+
+    /// <summary>Most bytes read from one connection in all.</summary>
+    public long MaxBytesRead { get; init; } = 1024 * 1024;
+}
