@@ -1,0 +1,109 @@
+using System.Text.Json;
+using Google.Protobuf;
+using Google.Protobuf.WellKnownTypes;
+using SmtpProbeHub.Contracts.V1;
+using SmtpProbeHub.Probe.Model;
+using SmtpProbeHub.Probe.Serialization;
+
+namespace SmtpProbeHub.Contracts.Mapping;
+
+/// <summary>
+/// The one mapping between the wire messages of <c>agent_hub.proto</c> and the probe model.
+/// The model travels as ProbeJson (see the proto's header for why); everything else is typed.
+/// </summary>
+public static class ProbeWire
+{
+    /// <summary>An assignment for <paramref name="plan"/>; the AUTH password goes in its own field, never in the plan JSON.</summary>
+    public static Assignment ToAssignment(string runId, ProbePlan plan, DateTimeOffset deadline)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(runId);
+        ArgumentNullException.ThrowIfNull(plan);
+        var blanked = plan.Auth is null ? plan : plan with { Auth = plan.Auth with { Password = "" } };
+        return new Assignment
+        {
+            RunId = runId,
+            PlanJson = ToBytes(blanked),
+            AuthPassword = plan.Auth?.Password ?? "",
+            Deadline = Timestamp.FromDateTimeOffset(deadline),
+        };
+    }
+
+    /// <summary>The plan of an assignment, with its AUTH password put back.</summary>
+    /// <exception cref="WireFormatException">The plan is missing or unreadable.</exception>
+    public static ProbePlan ToPlan(Assignment assignment)
+    {
+        ArgumentNullException.ThrowIfNull(assignment);
+        var plan = FromBytes<ProbePlan>(assignment.PlanJson, "assignment.plan_json");
+        return plan.Auth is null ? plan : plan with { Auth = plan.Auth with { Password = assignment.AuthPassword } };
+    }
+
+    /// <summary>The deadline of an assignment.</summary>
+    public static DateTimeOffset DeadlineOf(Assignment assignment) =>
+        assignment.Deadline is null
+            ? throw new WireFormatException("assignment.deadline is missing")
+            : assignment.Deadline.ToDateTimeOffset();
+
+    /// <summary>A step that ended.</summary>
+    public static StepProgress ToProgress(string runId, ProbeStep step) =>
+        new() { RunId = runId, StepJson = ToBytes(step) };
+
+    /// <summary>A transcript line as it was written.</summary>
+    public static StepProgress ToProgress(string runId, TranscriptEntry entry) =>
+        new() { RunId = runId, TranscriptJson = ToBytes(entry) };
+
+    /// <summary>The step carried by a progress message, or null when it carries a transcript line.</summary>
+    public static ProbeStep? StepOf(StepProgress progress) =>
+        progress.KindCase == StepProgress.KindOneofCase.StepJson
+            ? FromBytes<ProbeStep>(progress.StepJson, "progress.step_json")
+            : null;
+
+    /// <summary>The transcript line carried by a progress message, or null when it carries a step.</summary>
+    public static TranscriptEntry? TranscriptOf(StepProgress progress) =>
+        progress.KindCase == StepProgress.KindOneofCase.TranscriptJson
+            ? FromBytes<TranscriptEntry>(progress.TranscriptJson, "progress.transcript_json")
+            : null;
+
+    /// <summary>A completed run's result.</summary>
+    public static RunResult ToCompleted(string runId, ProbeResult result, DateTimeOffset finishedAt) =>
+        new()
+        {
+            RunId = runId,
+            Outcome = RunOutcome.Completed,
+            ResultJson = ToBytes(result),
+            FinishedAt = Timestamp.FromDateTimeOffset(finishedAt),
+        };
+
+    /// <summary>A run that ended without a result (canceled, timed out, failed).</summary>
+    public static RunResult ToEnded(string runId, RunOutcome outcome, string reason, DateTimeOffset finishedAt)
+    {
+        if (outcome is RunOutcome.Completed or RunOutcome.Unspecified)
+            throw new ArgumentOutOfRangeException(nameof(outcome), outcome, "a completed run carries its result: use ToCompleted");
+        return new RunResult { RunId = runId, Outcome = outcome, Reason = reason, FinishedAt = Timestamp.FromDateTimeOffset(finishedAt) };
+    }
+
+    /// <summary>The probe result of a completed run, or null for a run that ended without one.</summary>
+    public static ProbeResult? ResultOf(RunResult message) =>
+        message.Outcome == RunOutcome.Completed
+            ? FromBytes<ProbeResult>(message.ResultJson, "result.result_json")
+            : null;
+
+    private static ByteString ToBytes<T>(T value) =>
+        ByteString.CopyFrom(JsonSerializer.SerializeToUtf8Bytes(value, ProbeJson.Options));
+
+    private static T FromBytes<T>(ByteString bytes, string field)
+        where T : class
+    {
+        if (bytes.IsEmpty)
+            throw new WireFormatException($"{field} is empty");
+        try
+        {
+            return JsonSerializer.Deserialize<T>(bytes.Span, ProbeJson.Options)
+                ?? throw new WireFormatException($"{field} is null");
+        }
+        catch (JsonException ex)
+        {
+            // The JSON text is not quoted: a plan may carry addresses a log should not repeat.
+            throw new WireFormatException($"{field} is not a valid {typeof(T).Name} (at {ex.Path ?? "$"})", ex);
+        }
+    }
+}
