@@ -1,20 +1,35 @@
 #!/usr/bin/env bash
-# Installs the Debian packages the tests run against, only when something is missing.
+# Installs the Debian packages the tests run against, only when something is missing, and checks what the
+# tests rely on afterwards. The tests start their own private Postfix and dnsmasq; the system services that
+# the packages may start are never used (dnsmasq-base has no service at all).
 set -euo pipefail
 need=()
-for pair in postfix:/usr/sbin/postfix dnsmasq-base:/usr/sbin/dnsmasq nftables:/usr/sbin/nft iproute2:/usr/sbin/ip chromium:/usr/bin/chromium; do
+for pair in postfix:/usr/sbin/postfix dnsmasq-base:/usr/sbin/dnsmasq ssl-cert:/usr/sbin/make-ssl-cert \
+            nftables:/usr/sbin/nft iproute2:/usr/sbin/ip chromium:/usr/bin/chromium; do
   pkg=${pair%%:*}; bin=${pair#*:}
   [ -x "$bin" ] || need+=("$pkg")
 done
-[ ${#need[@]} -eq 0 ] && exit 0
-if [ "$(id -u)" -ne 0 ]; then
-  echo "Missing packages: ${need[*]}; run as root (or install them) to run every test." >&2
-  exit 1
+
+if [ ${#need[@]} -gt 0 ]; then
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "Missing packages: ${need[*]}; run as root (or install them) to run every test." >&2
+    exit 1
+  fi
+  echo "Installing ${need[*]} ..."
+  # Answer Postfix's questions up front: no dialog on a headless machine.
+  echo "postfix postfix/main_mailer_type select Internet Site" | debconf-set-selections
+  echo "postfix postfix/mailname string probehub.test" | debconf-set-selections
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -q
+  apt-get install -y -q --no-install-recommends "${need[@]}"
 fi
-echo "Installing ${need[*]} ..."
-# Answer Postfix's questions up front: no dialog on a headless machine.
-echo "postfix postfix/main_mailer_type select Internet Site" | debconf-set-selections
-echo "postfix postfix/mailname string probehub.test" | debconf-set-selections
-export DEBIAN_FRONTEND=noninteractive
-apt-get update -q
-apt-get install -y -q --no-install-recommends "${need[@]}"
+
+[ "$(id -u)" -eq 0 ] || exit 0
+
+# What the private Postfix instances need, whatever state the packages left behind.
+getent group postfix >/dev/null || groupadd --system postfix
+getent group postdrop >/dev/null || groupadd --system postdrop
+getent passwd postfix >/dev/null || useradd --system --gid postfix --home-dir /var/spool/postfix --shell /usr/sbin/nologin postfix
+if [ ! -s /etc/ssl/certs/ssl-cert-snakeoil.pem ] || [ ! -s /etc/ssl/private/ssl-cert-snakeoil.key ]; then
+  make-ssl-cert generate-default-snakeoil --force-overwrite
+fi
