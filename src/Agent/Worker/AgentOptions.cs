@@ -1,0 +1,48 @@
+namespace SmtpProbeHub.Agent.Worker;
+
+/// <summary>The agent's settings: section <c>Agent</c> of appsettings, environment (<c>Agent__HubUrl</c>) or command line.</summary>
+public sealed class AgentOptions
+{
+    public const string Section = "Agent";
+
+    /// <summary>The hub's gRPC endpoint, e.g. https://hub.example:5081. Plain http only to loopback or with <see cref="AllowInsecure"/>.</summary>
+    public string HubUrl { get; set; } = "http://127.0.0.1:5081";
+
+    /// <summary>The name shown in the hub's agent list.</summary>
+    public string Name { get; set; } = Environment.MachineName;
+
+    /// <summary>Selection labels, e.g. <c>Agent:Labels:zone=inside</c>.</summary>
+    public Dictionary<string, string> Labels { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>The token the hub knows this agent by. Sent only in call metadata; never logged.</summary>
+    public string Token { get; set; } = "";
+
+    /// <summary>Most probes run at once.</summary>
+    public int Capacity { get; set; } = 4;
+
+    /// <summary>DNS servers for MX lookups as "ip" or "ip:port"; empty means the system's resolvers.</summary>
+    public List<string> DnsServers { get; set; } = [];
+
+    /// <summary>Where the agent keeps its id and the results the hub has not acknowledged yet.</summary>
+    public string DataDirectory { get; set; } = DefaultDataDirectory();
+
+    /// <summary>Allow a plaintext http hub URL that is not loopback (logs a warning).</summary>
+    public bool AllowInsecure { get; set; }
+
+    /// <summary>A PEM file with the private CA that signed the hub's certificate, or empty for the system's roots.</summary>
+    public string HubCaCertificate { get; set; } = "";
+
+    /// <summary>How long a stop waits for runs in flight before cancelling them.</summary>
+    public double DrainSeconds { get; set; } = 20;
+
+    /// <summary>HTTP/2 keepalive ping interval on the hub connection (finds half-open connections).</summary>
+    public double KeepAlivePingSeconds { get; set; } = 15;
+
+    /// <summary>How long the agent waits for the hub's welcome after hello.</summary>
+    public double WelcomeTimeoutSeconds { get; set; } = 15;
+
+    private static string DefaultDataDirectory() =>
+        Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.DoNotVerify) is { Length: > 0 } local
+            ? local
+            : Path.GetTempPath(), "smtpprobehub-agent");
+}

@@ -1,0 +1,25 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace SmtpProbeHub.Agent.Worker;
+
+/// <summary>Registers the worker mode: options (validated at start), the spool, the scheduler and the hosted connection.</summary>
+internal static class AgentWorkerServices
+{
+    public static IServiceCollection AddAgentWorker(this IServiceCollection services)
+    {
+        services.AddOptions<AgentOptions>().BindConfiguration(AgentOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<AgentOptions>, AgentOptionsValidator>();
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<HubOutbox>();
+        services.AddSingleton(sp => new ResultSpool(sp.GetRequiredService<IOptions<AgentOptions>>().Value.DataDirectory, sp.GetRequiredService<ILogger<ResultSpool>>()));
+        services.AddSingleton<RunScheduler>();
+        services.AddHostedService<AgentWorker>();
+        // Leave the worker time to drain: runs in flight plus a few seconds for their acks.
+        services.AddOptions<HostOptions>().Configure<IOptions<AgentOptions>>((host, agent) =>
+            host.ShutdownTimeout = TimeSpan.FromSeconds(agent.Value.DrainSeconds + 15));
+        return services;
+    }
+}
