@@ -73,7 +73,7 @@ internal sealed class AgentWorker(
         {
             await session.RunAsync(() => accepted = true, ct);
         }
-        catch (Exception ex) when (accepted && ex is not OperationCanceledException)
+        catch (Exception ex) when (accepted && !ct.IsCancellationRequested)
         {
             _log.LogWarning("Lost the hub: {Reason}", ConnectFailure.Describe(ex, options.Value.HubUrl));
         }

@@ -35,8 +35,6 @@ internal static class HubChannelFactory
             HttpHandler = handler,
             DisposeHttpClient = true,
             LoggerFactory = loggerFactory,
-            // A stop cancels the call: surface it as cancellation, not as an RPC failure to retry.
-            ThrowOperationCanceledOnCancellation = true,
         });
     }
 

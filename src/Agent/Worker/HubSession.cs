@@ -82,9 +82,9 @@ internal sealed class HubSession(
         {
             received = await responses.MoveNext(timeout.Token);
         }
-        catch (OperationCanceledException) when (!token.IsCancellationRequested)
+        catch (OperationCanceledException ex) when (!token.IsCancellationRequested)
         {
-            throw new TimeoutException($"no welcome within {options.WelcomeTimeoutSeconds}s");
+            throw new TimeoutException($"no welcome within {options.WelcomeTimeoutSeconds}s", ex);
         }
         if (writer.IsFaulted)
             await writer;

@@ -30,7 +30,9 @@ internal static class ReconnectBackoff
             .AddRetry(new RetryStrategyOptions
             {
                 MaxRetryAttempts = int.MaxValue,
-                ShouldHandle = new PredicateBuilder().Handle<Exception>(ex => ex is not OperationCanceledException),
+                // A failure caused by our own stop is not retried (nor logged as a connect failure).
+                ShouldHandle = args => ValueTask.FromResult(
+                    args.Outcome.Exception is { } ex and not OperationCanceledException && !args.Context.CancellationToken.IsCancellationRequested),
                 DelayGenerator = args => ValueTask.FromResult<TimeSpan?>(Delay(args.AttemptNumber, random)),
                 OnRetry = onRetry,
             })
