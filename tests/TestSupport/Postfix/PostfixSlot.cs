@@ -39,6 +39,7 @@ internal sealed class PostfixSlot : IDisposable
     public static PostfixSlot Claim()
     {
         System.IO.Directory.CreateDirectory(Root);
+        ReclaimAbandoned();
         // Start at a random slot so parallel test assemblies do not all race for slot 0.
         var start = Random.Shared.Next(Count);
         for (var i = 0; i < Count; i++)
@@ -57,6 +58,32 @@ internal sealed class PostfixSlot : IDisposable
         }
 
         throw new InvalidOperationException($"All {Count} Postfix test slots under {Root} are in use by running tests.");
+    }
+
+    /// <summary>
+    /// Cleans every slot that a killed test run left behind (directories, a Postfix still running), so leftovers
+    /// never pile up. A slot whose lock we can take has no live owner.
+    /// </summary>
+    private static void ReclaimAbandoned()
+    {
+        for (var number = 0; number < Count; number++)
+        {
+            if (!System.IO.Directory.Exists(Path.Combine(Root, $"slot{number:00}")))
+            {
+                continue;
+            }
+
+            try
+            {
+                using var slot = new PostfixSlot(number, new FileStream(Path.Combine(Root, $"slot{number:00}.lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None));
+                PostfixProcesses.KillAll(slot.ConfigDirectory);
+                slot.Wipe();
+            }
+            catch (IOException)
+            {
+                // Owned by a live instance.
+            }
+        }
     }
 
     /// <summary>Kills whatever a previous owner left running and gives the slot empty directories.</summary>
