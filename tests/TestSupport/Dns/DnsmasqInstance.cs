@@ -8,7 +8,8 @@ using Xunit;
 namespace SmtpProbeHub.TestSupport.Dns;
 
 /// <summary>
-/// A real dnsmasq on 127.0.0.1 and a free port (UDP and TCP), answering only from a <see cref="DnsZone"/>:
+/// A real dnsmasq on 127.0.0.1 and a free port (UDP and TCP), or on port 53 of an address in a test network namespace
+/// (<see cref="StartInNamespaceAsync"/>), answering only from a <see cref="DnsZone"/>:
 /// no upstream resolver, no /etc/hosts, so no query ever leaves the machine. Use it as an xunit assembly fixture
 /// (the default zone) or start one with its own records through <see cref="StartAsync"/>.
 /// Pass <see cref="EndPoint"/> in <c>ProbeEngineOptions.DnsServers</c>.
@@ -27,18 +28,46 @@ public class DnsmasqInstance : IAsyncLifetime
     }
 
     /// <summary>An instance with its own records; for fixtures derive a class that passes them.</summary>
-    protected DnsmasqInstance(DnsZone zone) => Zone = zone;
+    protected DnsmasqInstance(DnsZone zone)
+        : this(zone, IPAddress.Loopback, null)
+    {
+    }
+
+    private DnsmasqInstance(DnsZone zone, IPAddress listenAddress, string? networkNamespace)
+    {
+        Zone = zone;
+        ListenAddress = listenAddress;
+        NetworkNamespace = networkNamespace;
+        EndPoint = new IPEndPoint(listenAddress, 0);
+    }
 
     /// <summary>The records it answers.</summary>
     public DnsZone Zone { get; }
 
+    /// <summary>The address it listens on.</summary>
+    public IPAddress ListenAddress { get; }
+
+    /// <summary>The network namespace it runs in (<c>ip netns exec NS dnsmasq …</c>), or null for the test's own.</summary>
+    public string? NetworkNamespace { get; }
+
     /// <summary>Where it listens (UDP and TCP), known after start.</summary>
-    public IPEndPoint EndPoint { get; private set; } = new(IPAddress.Loopback, 0);
+    public IPEndPoint EndPoint { get; private set; }
 
     /// <summary>Starts an instance answering <paramref name="zone"/>; dispose it to stop it.</summary>
     public static async Task<DnsmasqInstance> StartAsync(DnsZone zone)
     {
         var instance = new DnsmasqInstance(zone);
+        await instance.InitializeAsync();
+        return instance;
+    }
+
+    /// <summary>
+    /// Starts an instance answering <paramref name="zone"/> on <paramref name="listenAddress"/> port 53 inside the
+    /// existing network namespace <paramref name="networkNamespace"/> (the address must be one of its own).
+    /// </summary>
+    public static async Task<DnsmasqInstance> StartInNamespaceAsync(DnsZone zone, string networkNamespace, IPAddress listenAddress)
+    {
+        var instance = new DnsmasqInstance(zone, listenAddress, networkNamespace);
         await instance.InitializeAsync();
         return instance;
     }
@@ -58,7 +87,8 @@ public class DnsmasqInstance : IAsyncLifetime
         RequiredBinary.Require(DnsmasqPath, "dnsmasq-base");
         for (var attempt = 1; ; attempt++)
         {
-            EndPoint = new IPEndPoint(IPAddress.Loopback, FreePorts.UdpAndTcp(IPAddress.Loopback));
+            // A namespace of the test's own has port 53 free; on the shared host pick a free port.
+            EndPoint = new IPEndPoint(ListenAddress, NetworkNamespace is null ? FreePorts.UdpAndTcp(ListenAddress) : 53);
             Start();
             if (await WaitUntilListeningAsync())
             {
@@ -68,7 +98,7 @@ public class DnsmasqInstance : IAsyncLifetime
 
             var log = ReadLog();
             Stop();
-            if (attempt == 3 || !log.Contains("Address already in use", StringComparison.Ordinal))
+            if (attempt == 3 || NetworkNamespace is not null || !log.Contains("Address already in use", StringComparison.Ordinal))
             {
                 throw new InvalidOperationException($"dnsmasq did not start on {EndPoint} (attempt {attempt}). Output:{Environment.NewLine}{log}");
             }
@@ -91,7 +121,7 @@ public class DnsmasqInstance : IAsyncLifetime
             _log.Clear();
         }
 
-        var info = new ProcessStartInfo(DnsmasqPath)
+        var info = new ProcessStartInfo(NetworkNamespace is null ? DnsmasqPath : "/usr/sbin/ip")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -100,10 +130,15 @@ public class DnsmasqInstance : IAsyncLifetime
         string[] arguments =
         [
             "--keep-in-foreground", "--conf-file=/dev/null", "--no-resolv", "--no-hosts", "--no-poll",
-            "--bind-interfaces", "--listen-address=127.0.0.1",
+            "--bind-interfaces", $"--listen-address={ListenAddress}",
             $"--port={EndPoint.Port}", "--pid-file=", "--log-queries", "--log-facility=-", "--cache-size=0",
             .. Zone.ToArguments(),
         ];
+        if (NetworkNamespace is not null)
+        {
+            arguments = ["netns", "exec", NetworkNamespace, DnsmasqPath, .. arguments];
+        }
+
         foreach (var argument in arguments)
         {
             info.ArgumentList.Add(argument);
@@ -128,6 +163,17 @@ public class DnsmasqInstance : IAsyncLifetime
                 return false;
             }
 
+            if (NetworkNamespace is not null)
+            {
+                if (await ListensInNamespaceAsync())
+                {
+                    return true;
+                }
+
+                await Task.Delay(50);
+                continue;
+            }
+
             try
             {
                 using var client = new TcpClient();
@@ -143,6 +189,13 @@ public class DnsmasqInstance : IAsyncLifetime
 
         Append($"(no TCP listener on {EndPoint} after 15 s)");
         return false;
+    }
+
+    private async Task<bool> ListensInNamespaceAsync()
+    {
+        var script = $"exec 3<>/dev/tcp/{EndPoint.Address}/{EndPoint.Port}";
+        var outcome = await ProcessRunner.RunAsync("/usr/sbin/ip", ["netns", "exec", NetworkNamespace!, "timeout", "2", "bash", "-c", script], TimeSpan.FromSeconds(5));
+        return outcome.ExitCode == 0;
     }
 
     private void Append(string? line)
