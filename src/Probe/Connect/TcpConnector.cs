@@ -1,0 +1,66 @@
+using System.Net;
+using System.Net.Sockets;
+using Polly;
+using Polly.Timeout;
+using SmtpProbeHub.Probe.Diagnostics;
+using SmtpProbeHub.Probe.Dialog;
+using SmtpProbeHub.Probe.Resolution;
+
+namespace SmtpProbeHub.Probe.Connect;
+
+/// <summary>Tries each address of each host in turn, each attempt under its own timeout, like telnet does.</summary>
+internal static class TcpConnector
+{
+    public static async Task<ConnectOutcome> ConnectAsync(
+        IReadOnlyList<ResolvedHost> hosts, int port, ResiliencePipeline perAttempt, TranscriptRecorder transcript, CancellationToken cancellationToken)
+    {
+        var last = new ConnectOutcome(null, hosts[0].Name, null, DiagnosisCodes.ConnectFailed, "no address to try");
+        foreach (var host in hosts)
+        {
+            foreach (var address in host.Addresses)
+            {
+                var endPoint = new IPEndPoint(address, port);
+                transcript.Info($"Trying {endPoint}…");
+                var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+                try
+                {
+                    await perAttempt.ExecuteAsync(
+                        static async (state, ct) => await state.socket.ConnectAsync(state.endPoint, ct).ConfigureAwait(false),
+                        (socket, endPoint),
+                        cancellationToken).ConfigureAwait(false);
+                    transcript.Info($"Connected to {host.Name} ({endPoint}).");
+                    return new ConnectOutcome(socket, host.Name, address, null, null);
+                }
+                catch (TimeoutRejectedException)
+                {
+                    socket.Dispose();
+                    transcript.Info($"Connecting to {endPoint}: timed out");
+                    last = new ConnectOutcome(null, host.Name, address, DiagnosisCodes.ConnectTimeout, $"{endPoint}: no answer within the connect timeout");
+                }
+                catch (SocketException e)
+                {
+                    socket.Dispose();
+                    var code = e.SocketErrorCode switch
+                    {
+                        SocketError.ConnectionRefused => DiagnosisCodes.ConnectRefused,
+                        SocketError.TimedOut => DiagnosisCodes.ConnectTimeout,
+                        SocketError.NetworkUnreachable or SocketError.HostUnreachable or SocketError.NetworkDown or SocketError.HostDown => DiagnosisCodes.ConnectUnreachable,
+                        _ => DiagnosisCodes.ConnectFailed,
+                    };
+                    transcript.Info($"Connecting to {endPoint}: {e.SocketErrorCode} ({e.Message})");
+                    last = new ConnectOutcome(null, host.Name, address, code, $"{endPoint}: {e.SocketErrorCode}");
+                }
+                catch
+                {
+                    socket.Dispose();
+                    throw;
+                }
+            }
+        }
+
+        return last;
+    }
+}
+
+/// <summary>The connected socket, or why the last attempt failed.</summary>
+internal sealed record ConnectOutcome(Socket? Socket, string HostName, IPAddress? Address, string? FailureCode, string? Detail);

@@ -1,0 +1,11 @@
+namespace SmtpProbeHub.Probe.Dialog;
+
+/// <summary>
+/// The transport or the server broke the protocol (garbage, over-long reply, closed mid-reply).
+/// A refusal (4xx/5xx) is never one of these: that is a reply.
+/// </summary>
+internal sealed class SmtpProtocolException(string diagnosisCode, string message) : Exception(message)
+{
+    /// <summary>The diagnosis code, e.g. "protocol.violation".</summary>
+    public string DiagnosisCode { get; } = diagnosisCode;
+}
