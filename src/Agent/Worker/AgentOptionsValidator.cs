@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.Extensions.Options;
+using SmtpProbeHub.Contracts;
 
 namespace SmtpProbeHub.Agent.Worker;
 

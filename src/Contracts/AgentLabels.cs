@@ -1,10 +1,14 @@
 using System.Text.RegularExpressions;
 
-namespace SmtpProbeHub.Agent.Worker;
+namespace SmtpProbeHub.Contracts;
 
-/// <summary>Agent labels: <c>key=value</c> pairs with a restricted alphabet, so they are safe in logs, URLs and selectors.</summary>
-internal static partial class AgentLabels
+/// <summary>
+/// Agent labels: <c>key=value</c> pairs with a restricted alphabet, so they are safe in logs, URLs and
+/// selectors. The agent checks its own at start; the hub checks every hello against the same rules.
+/// </summary>
+public static partial class AgentLabels
 {
+    /// <summary>Most labels one agent may carry.</summary>
     public const int MaxLabels = 32;
 
     /// <summary>Parses "zone=inside" (as given to <c>--label</c>).</summary>
@@ -39,7 +43,7 @@ internal static partial class AgentLabels
         return null;
     }
 
-    private static string Printable(string text) => Regex.Replace(text, @"[^\x20-\x7E]", "?");
+    internal static string Printable(string text) => Regex.Replace(text, @"[^\x20-\x7E]", "?");
 
     [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$")]
     private static partial Regex KeyPattern();

@@ -1,6 +1,6 @@
-using SmtpProbeHub.Agent.Worker;
+using SmtpProbeHub.Contracts;
 
-namespace SmtpProbeHub.Agent.Tests.Worker;
+namespace SmtpProbeHub.Contracts.Tests;
 
 public sealed class AgentLabelsTests
 {
