@@ -1,0 +1,71 @@
+using System.Net;
+using System.Net.Sockets;
+using SmtpProbeHub.Probe.Model;
+using SmtpProbeHub.Probe.Tests.Resolution;
+using SmtpProbeHub.TestSupport.Scripted;
+
+namespace SmtpProbeHub.Probe.Tests.Connect;
+
+public sealed class ConnectTests
+{
+    private static int ClosedPort()
+    {
+        // Bind then close: nothing listens there afterwards, so the kernel answers with a reset.
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
+    }
+
+    [Fact]
+    public async Task NothingListening_IsConnectRefused_WithTheKbHint()
+    {
+        var plan = new ProbePlan { To = ["alice@corp.test"], Server = "127.0.0.1", Port = ClosedPort() };
+
+        var result = await Probes.RunAsync(plan);
+
+        Assert.Equal(StepName.Connect, result.FailedStep);
+        Assert.Equal(StepOutcome.Error, result.Step(StepName.Connect).Outcome);
+        Assert.Equal("connect.refused", result.Diagnosis!.Code);
+        Assert.Contains("SMTP service started", result.Diagnosis.Hint, StringComparison.Ordinal);
+        Assert.Null(result.Server!.Address);
+        Assert.Equal(plan.Port, result.Server.Port);
+        Assert.Contains(result.Transcript, t => t.Text.StartsWith($"Trying 127.0.0.1:{plan.Port}", StringComparison.Ordinal));
+        Assert.Contains(result.Transcript, t => t.Text.Contains("ConnectionRefused", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task FirstMxRefuses_TheNextIsTried()
+    {
+        await using var server = ScriptedSmtpServer.Start();
+        // 127.0.0.2 is loopback too, but the scripted server listens on 127.0.0.1 only.
+        var dns = new FakeDns()
+            .WithMx("corp.test", ("mx-backup.corp.test", 20), ("mx-down.corp.test", 10))
+            .WithHost("mx-down.corp.test", "127.0.0.2")
+            .WithHost("mx-backup.corp.test", "127.0.0.1");
+        var runner = new ProbeRunner(new ProbeEngineOptions(), null, dns);
+        var plan = new ProbePlan { To = ["alice@corp.test"], Port = server.Port };
+
+        var result = await runner.RunAsync(plan, null, TestContext.Current.CancellationToken);
+
+        Assert.Equal(Verdict.Passed, result.Verdict);
+        Assert.Equal(new ServerEndpoint("mx-backup.corp.test", "127.0.0.1", server.Port), result.Server);
+        Assert.Equal("corp.test", result.Resolution!.Domain);
+        var text = result.TranscriptText();
+        Assert.True(text.IndexOf($"Trying 127.0.0.2:{server.Port}", StringComparison.Ordinal) < text.IndexOf($"Trying 127.0.0.1:{server.Port}", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task DnsFailure_StopsAtResolve_WithoutConnecting()
+    {
+        var runner = new ProbeRunner(new ProbeEngineOptions(), null, new FakeDns());
+
+        var result = await runner.RunAsync(new ProbePlan { To = ["alice@nowhere.test"] }, null, TestContext.Current.CancellationToken);
+
+        Assert.Equal(StepName.Resolve, result.FailedStep);
+        Assert.Equal("dns.nxdomain", result.Diagnosis!.Code);
+        Assert.Equal([StepName.Resolve], result.Steps.Select(s => s.Name));
+        Assert.DoesNotContain(result.Transcript, t => t.Text.StartsWith("Trying", StringComparison.Ordinal));
+    }
+}
