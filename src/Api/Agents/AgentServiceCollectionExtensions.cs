@@ -1,0 +1,35 @@
+using SmtpProbeHub.Api.Agents.Local;
+using SmtpProbeHub.Api.Dispatch;
+using SmtpProbeHub.Api.Events;
+using SmtpProbeHub.Probe;
+
+namespace SmtpProbeHub.Api.Agents;
+
+internal static class AgentServiceCollectionExtensions
+{
+    /// <summary>Registry, dispatcher, event bus and the built-in agent. Remote agents register with <see cref="AgentRegistry"/>.</summary>
+    public static IServiceCollection AddAgentServices(this IServiceCollection services)
+    {
+        services.AddOptions<LocalAgentOptions>().BindConfiguration(LocalAgentOptions.Section)
+            .Validate(o => o.Capacity is > 0 and <= 1000, "Hub:LocalAgent:Capacity must be 1–1000.")
+            .Validate(o => !string.IsNullOrWhiteSpace(o.Id) && !string.IsNullOrWhiteSpace(o.Name), "Hub:LocalAgent:Id and Name are required.")
+            .ValidateOnStart();
+        services.AddOptions<DispatchOptions>().BindConfiguration(DispatchOptions.Section)
+            .Validate(o => o.DeadlineGraceSeconds >= 0, "Hub:Dispatch:DeadlineGraceSeconds must not be negative.")
+            .ValidateOnStart();
+        services.AddOptions<EventsOptions>().BindConfiguration(EventsOptions.Section)
+            .Validate(o => o.HeartbeatSeconds > 0, "Hub:Events:HeartbeatSeconds must be positive.")
+            .ValidateOnStart();
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<AgentRegistry>();
+        services.AddSingleton<ProbeEventBus>();
+        services.AddSingleton<IProbeRunner, InterimProbeRunner>();
+        services.AddHostedService<LocalAgentService>();
+
+        // Registered after the local agent so it stops first: runs in flight end as interrupted by the
+        // stop, not as lost because the built-in agent went away.
+        services.AddSingleton<ProbeDispatcher>();
+        services.AddHostedService(sp => sp.GetRequiredService<ProbeDispatcher>());
+        return services;
+    }
+}

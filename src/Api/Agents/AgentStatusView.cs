@@ -1,0 +1,38 @@
+namespace SmtpProbeHub.Api.Agents;
+
+/// <summary>An agent as the hub sees it.</summary>
+public sealed record AgentStatusView
+{
+    /// <summary>Stable agent id.</summary>
+    public required string Id { get; init; }
+
+    /// <summary>Agent name.</summary>
+    public required string Name { get; init; }
+
+    /// <summary>Labels, e.g. zone=outside.</summary>
+    public required IReadOnlyDictionary<string, string> Labels { get; init; }
+
+    /// <summary>online | offline.</summary>
+    public required string Status { get; init; }
+
+    /// <summary>True for the hub's built-in agent.</summary>
+    public bool Local { get; init; }
+
+    /// <summary>Agent software version.</summary>
+    public string? Version { get; init; }
+
+    /// <summary>The address its connection came from (null for the built-in agent).</summary>
+    public string? RemoteAddress { get; init; }
+
+    /// <summary>Runs it accepts at once.</summary>
+    public int Capacity { get; init; }
+
+    /// <summary>Runs it is running now.</summary>
+    public int InFlight { get; init; }
+
+    /// <summary>When its current (or last) connection was made.</summary>
+    public DateTimeOffset ConnectedAt { get; init; }
+
+    /// <summary>When it was last heard from.</summary>
+    public DateTimeOffset LastSeen { get; init; }
+}

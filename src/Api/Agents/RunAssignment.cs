@@ -1,0 +1,10 @@
+using SmtpProbeHub.Probe.Model;
+
+namespace SmtpProbeHub.Api.Agents;
+
+/// <summary>One run of a probe given to one agent.</summary>
+/// <param name="RunId">The run's id: results are keyed (de-duplicated) by it.</param>
+/// <param name="ProbeId">The probe the run belongs to.</param>
+/// <param name="Plan">The plan, with secrets (AUTH password) still present: it lives only in memory.</param>
+/// <param name="Deadline">When the hub gives up on the run (it becomes <c>timedOut</c>).</param>
+public sealed record RunAssignment(Guid RunId, Guid ProbeId, ProbePlan Plan, DateTimeOffset Deadline);

@@ -1,0 +1,27 @@
+using SmtpProbeHub.Probe.Model;
+
+namespace SmtpProbeHub.Api.Dispatch;
+
+public sealed partial class ProbeDispatcher
+{
+    [LoggerMessage(LogLevel.Information, "Probe {ProbeId} accepted: {RunCount} run(s) on {Agents}")]
+    private partial void LogAccepted(Guid probeId, int runCount, string agents);
+
+    [LoggerMessage(LogLevel.Information, "Probe {ProbeId}: cancel requested")]
+    private partial void LogCancel(Guid probeId);
+
+    [LoggerMessage(LogLevel.Information, "Run ended: {Status}, verdict {Verdict}")]
+    private partial void LogRunEnded(RunStatus status, Verdict? verdict);
+
+    [LoggerMessage(LogLevel.Warning, "Agent {AgentName} lost during a run: {Reason}")]
+    private partial void LogAgentLost(string agentName, string reason);
+
+    [LoggerMessage(LogLevel.Error, "Agent {AgentName} failed while running a probe")]
+    private partial void LogAgentFailed(Exception exception, string agentName);
+
+    [LoggerMessage(LogLevel.Error, "Could not record a run's end")]
+    private partial void LogStoreFailed(Exception exception);
+
+    [LoggerMessage(LogLevel.Information, "Late result for run {RunId}: stored={Stored}")]
+    private partial void LogLateResult(Guid runId, bool stored);
+}

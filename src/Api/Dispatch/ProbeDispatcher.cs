@@ -1,0 +1,126 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Options;
+using SmtpProbeHub.Api.Agents;
+using SmtpProbeHub.Api.Agents.Local;
+using SmtpProbeHub.Api.Events;
+using SmtpProbeHub.Api.Operations;
+using SmtpProbeHub.Api.Probes;
+using SmtpProbeHub.Api.Security;
+using SmtpProbeHub.Api.Storage;
+using SmtpProbeHub.Probe.Model;
+
+namespace SmtpProbeHub.Api.Dispatch;
+
+/// <summary>
+/// The one dispatch path: picks agents by selector, stores the probe with one run per agent, runs each
+/// run on its agent within the agent's capacity (beyond it, runs wait queued), enforces the deadline and
+/// cancellation, and records everything through one <see cref="RunRecorder"/> per run.
+/// </summary>
+public sealed partial class ProbeDispatcher(
+    AgentRegistry registry,
+    IProbeStore store,
+    ProbeEventBus bus,
+    HubMetrics metrics,
+    TimeProvider time,
+    IOptions<DispatchOptions> options,
+    IOptions<LocalAgentOptions> localAgent,
+    ILogger<ProbeDispatcher> logger) : IHostedService
+{
+    private readonly ConcurrentDictionary<Guid, ActiveProbe> active = new();
+    private readonly CancellationTokenSource stopping = new();
+
+    /// <summary>
+    /// Accepts a probe: the plan must be valid and hold its secrets (they stay in memory only).
+    /// Throws <see cref="NoAgentsMatchedException"/> when the selector names no online agent.
+    /// Returns the stored probe and a task that completes when every run has ended.
+    /// </summary>
+    public async Task<(ProbeRecord Probe, Task Ended)> SubmitAsync(ProbePlan plan, AgentSelector selector, CancellationToken cancellationToken)
+    {
+        var agents = selector.Select(registry.Online(), localAgent.Value.Enabled ? localAgent.Value.Id : null);
+        if (agents.Count == 0)
+        {
+            throw new NoAgentsMatchedException(selector.IsDefault
+                ? "No agent is online."
+                : "No online agent matches the selector (agents.ids / agents.labels / agents.all).");
+        }
+
+        var id = Guid.CreateVersion7();
+        var now = time.GetUtcNow();
+        plan = plan with { ProbeId = id.ToString() };
+        var runs = agents.Select((a, i) => new RunRecord
+        {
+            Id = Guid.CreateVersion7(),
+            ProbeId = id,
+            Ordinal = i,
+            Agent = new AgentRef(a.Agent.Id, a.Agent.Name, new Dictionary<string, string>(a.Agent.Labels)),
+            Status = RunStatus.Queued,
+        }).ToList();
+        var probe = new ProbeRecord { Id = id, CreatedAt = now, Status = ProbeStatus.Running, Plan = Secrets.Without(plan), Runs = runs };
+
+        var state = new ActiveProbe(id, runs.Count);
+        active[id] = state;
+        bus.Open(id);
+        await store.CreateAsync(probe, cancellationToken);
+        metrics.ProbeAccepted();
+        LogAccepted(id, runs.Count, string.Join(",", agents.Select(a => a.Agent.Name)));
+
+        var deadline = now.AddSeconds(plan.Timeouts.TotalSeconds + options.Value.DeadlineGraceSeconds);
+        for (var i = 0; i < runs.Count; i++)
+        {
+            var recorder = new RunRecorder(runs[i], store, bus, metrics, time);
+            metrics.RunQueued();
+            bus.Publish(id, ProbeEvent.Run, ProbeViews.From(runs[i], withDetail: false));
+            var assignment = new RunAssignment(runs[i].Id, id, plan, deadline);
+            var agent = agents[i];
+            state.RunTasks.Add(Task.Run(() => ExecuteAsync(state, agent, assignment, recorder), CancellationToken.None));
+        }
+
+        return (probe, state.Ended.Task);
+    }
+
+    /// <summary>Cancels a probe in flight. False when it is not in flight here (unknown or already ended).</summary>
+    public bool Cancel(Guid probeId)
+    {
+        if (!active.TryGetValue(probeId, out var state))
+        {
+            return false;
+        }
+
+        LogCancel(probeId);
+        state.Cancel.Cancel();
+        return true;
+    }
+
+    /// <summary>The task that completes when a probe in flight here ends; null when it is not in flight.</summary>
+    public Task? Ended(Guid probeId) => active.TryGetValue(probeId, out var state) ? state.Ended.Task : null;
+
+    /// <summary>
+    /// Records a result that arrived for a run this hub process is not running (e.g. an agent re-sending
+    /// after the hub restarted). Stored at most once per run id; false when it was a duplicate or unknown.
+    /// </summary>
+    public async Task<bool> RecordLateResultAsync(Guid runId, ProbeResult result, CancellationToken cancellationToken)
+    {
+        var stored = await store.EndRunAsync(new RunRecord
+            {
+                Id = runId,
+                ProbeId = Guid.Empty,
+                Ordinal = 0,
+                Agent = new AgentRef("", "", new Dictionary<string, string>()),
+                Status = RunStatus.Completed,
+                EndedAt = time.GetUtcNow(),
+                Result = result,
+            }, cancellationToken);
+        LogLateResult(runId, stored);
+        return stored;
+    }
+
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>On shutdown runs in flight end now (as interrupted) rather than being found unfinished at next start.</summary>
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await stopping.CancelAsync();
+        var tasks = active.Values.SelectMany(p => p.RunTasks).ToArray();
+        await Task.WhenAll(tasks).WaitAsync(cancellationToken).ContinueWith(_ => { }, TaskScheduler.Default);
+    }
+}

@@ -1,0 +1,18 @@
+namespace SmtpProbeHub.Api.Dispatch;
+
+/// <summary>Where one run (one probe on one agent) stands. Values are part of the public contract.</summary>
+public enum RunStatus
+{
+    /// <summary>Waiting for a free slot on its agent.</summary>
+    Queued,
+    /// <summary>The agent is running it.</summary>
+    Running,
+    /// <summary>The agent returned a result (see verdict).</summary>
+    Completed,
+    /// <summary>The agent disconnected (or the hub restarted) before returning a result.</summary>
+    AgentLost,
+    /// <summary>Cancelled by a client.</summary>
+    Canceled,
+    /// <summary>No result before the run's deadline.</summary>
+    TimedOut,
+}

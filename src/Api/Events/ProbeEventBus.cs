@@ -1,0 +1,47 @@
+using System.Collections.Concurrent;
+using System.Threading.Channels;
+
+namespace SmtpProbeHub.Api.Events;
+
+/// <summary>
+/// Live events of probes in flight, in memory. A probe's log is kept for <see cref="Retention"/> after its
+/// final event so a client that connects just after the end still gets the live replay; later the
+/// events endpoint rebuilds the same events from storage.
+/// </summary>
+public sealed class ProbeEventBus(TimeProvider time)
+{
+    public static readonly TimeSpan Retention = TimeSpan.FromMinutes(2);
+
+    private readonly ConcurrentDictionary<Guid, ProbeEventLog> logs = new();
+
+    internal void Open(Guid probeId) => logs.TryAdd(probeId, new ProbeEventLog());
+
+    internal void Publish(Guid probeId, string type, object data)
+    {
+        if (logs.TryGetValue(probeId, out var log))
+        {
+            log.Append(type, data, close: false);
+        }
+    }
+
+    internal void Close(Guid probeId, object final)
+    {
+        if (!logs.TryGetValue(probeId, out var log))
+        {
+            return;
+        }
+
+        log.Append(ProbeEvent.End, final, close: true);
+        _ = ForgetLaterAsync(probeId);
+    }
+
+    /// <summary>Replay + live for a probe in memory, or null when the hub holds no events for it.</summary>
+    internal (IReadOnlyList<ProbeEvent> Past, ChannelReader<ProbeEvent> Live, Action Unsubscribe)? Subscribe(Guid probeId) =>
+        logs.TryGetValue(probeId, out var log) ? log.Subscribe() : null;
+
+    private async Task ForgetLaterAsync(Guid probeId)
+    {
+        await Task.Delay(Retention, time).ConfigureAwait(false);
+        logs.TryRemove(probeId, out _);
+    }
+}

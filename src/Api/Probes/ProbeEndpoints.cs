@@ -1,0 +1,97 @@
+using Microsoft.AspNetCore.Mvc;
+using SmtpProbeHub.Api.Dispatch;
+using SmtpProbeHub.Api.Probes.Validation;
+using SmtpProbeHub.Api.Storage;
+
+namespace SmtpProbeHub.Api.Probes;
+
+internal static class ProbeEndpoints
+{
+    public static RouteGroupBuilder MapProbesApi(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/v1/probes").WithTags("Probes");
+        group.MapPost("/", CreateAsync).WithName("CreateProbe")
+            .WithSummary("Run the KB 153119 SMTP test from one or more agents.")
+            .WithDescription("Answers 202 with a Location at once; with ?wait=SECONDS it answers 200 with the finished probe if every run ends within that time, else 202.")
+            .Produces<ProbeView>(StatusCodes.Status200OK).Produces<ProbeView>(StatusCodes.Status202Accepted)
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+        group.MapGet("/", ListProbes.HandleAsync).WithName("ListProbes")
+            .WithSummary("List probes, newest first, with filters and paging.")
+            .Produces<ProbeListView>().ProducesValidationProblem();
+        group.MapGet("/{id:guid}", GetAsync).WithName("GetProbe")
+            .WithSummary("A probe with every run's verdict, diagnosis, steps and transcript.")
+            .Produces<ProbeView>().ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapPost("/{id:guid}/cancel", CancelAsync).WithName("CancelProbe")
+            .WithSummary("Cancel a probe in flight; answers with the probe once its runs have ended (idempotent).")
+            .Produces<ProbeView>().ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapGet("/{id:guid}/events", ProbeEventsEndpoint.StreamAsync).WithName("ProbeEvents")
+            .WithSummary("Server-Sent Events: what already happened, then each run change, step and transcript line live, a heartbeat comment, and a final 'end' event with the probe.")
+            .Produces(StatusCodes.Status200OK, contentType: "text/event-stream").ProducesProblem(StatusCodes.Status404NotFound);
+        return group;
+    }
+
+    /// <param name="request">The probe to run.</param>
+    /// <param name="wait">Seconds to wait for the probe to finish (0–300) before answering 202.</param>
+    private static async Task<IResult> CreateAsync(
+        [FromBody] ProbeRequest request, [FromQuery] int? wait, ProbeDispatcher dispatcher, IProbeStore store, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var errors = ProbeRequestValidator.Validate(request, wait);
+        if (errors.Count > 0)
+        {
+            return Problems.Problem.Validation(errors);
+        }
+
+        ProbeRecord probe;
+        Task ended;
+        try
+        {
+            (probe, ended) = await dispatcher.SubmitAsync(request.ToPlan(), (request.Agents ?? new()).ToSelector(), cancellationToken);
+        }
+        catch (NoAgentsMatchedException ex)
+        {
+            return Problems.Problem.NoAgentsMatched(ex.Message);
+        }
+
+        var location = $"/api/v1/probes/{probe.Id}";
+        if (wait is > 0 && await FinishesWithinAsync(ended, TimeSpan.FromSeconds(wait.Value), time, cancellationToken))
+        {
+            var finished = await store.GetAsync(probe.Id, CancellationToken.None) ?? probe;
+            return TypedResults.Ok(ProbeViews.From(finished));
+        }
+
+        return TypedResults.Accepted(location, ProbeViews.From(await store.GetAsync(probe.Id, CancellationToken.None) ?? probe));
+    }
+
+    private static async Task<IResult> GetAsync(Guid id, IProbeStore store, CancellationToken cancellationToken) =>
+        await store.GetAsync(id, cancellationToken) is { } probe
+            ? TypedResults.Ok(ProbeViews.From(probe))
+            : Problems.Problem.NotFound($"No probe with id {id}.");
+
+    private static async Task<IResult> CancelAsync(Guid id, ProbeDispatcher dispatcher, IProbeStore store, TimeProvider time, CancellationToken cancellationToken)
+    {
+        if (await store.GetAsync(id, cancellationToken) is null)
+        {
+            return Problems.Problem.NotFound($"No probe with id {id}.");
+        }
+
+        if (dispatcher.Cancel(id) && dispatcher.Ended(id) is { } ended)
+        {
+            await FinishesWithinAsync(ended, TimeSpan.FromSeconds(10), time, cancellationToken);
+        }
+
+        return TypedResults.Ok(ProbeViews.From((await store.GetAsync(id, CancellationToken.None))!));
+    }
+
+    private static async Task<bool> FinishesWithinAsync(Task ended, TimeSpan wait, TimeProvider time, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await ended.WaitAsync(wait, time, cancellationToken);
+            return true;
+        }
+        catch (Exception ex) when (ex is TimeoutException or OperationCanceledException)
+        {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,28 @@
+using SmtpProbeHub.Api.Dispatch;
+
+namespace SmtpProbeHub.Api.Probes;
+
+/// <summary>A probe and its runs, one per agent.</summary>
+public sealed record ProbeView
+{
+    /// <summary>Probe id.</summary>
+    public required Guid Id { get; init; }
+
+    /// <summary>When the hub accepted it.</summary>
+    public required DateTimeOffset CreatedAt { get; init; }
+
+    /// <summary>running | completed | canceled (completed once every run has ended).</summary>
+    public required ProbeStatus Status { get; init; }
+
+    /// <summary>When the last run ended, or null.</summary>
+    public DateTimeOffset? EndedAt { get; init; }
+
+    /// <summary>The server asked for (null: the recipient domain's MX).</summary>
+    public string? Server { get; init; }
+
+    /// <summary>The recipients.</summary>
+    public IReadOnlyList<string> To { get; init; } = [];
+
+    /// <summary>One run per agent.</summary>
+    public required IReadOnlyList<RunView> Runs { get; init; }
+}

@@ -1,0 +1,42 @@
+using SmtpProbeHub.Api.Storage;
+
+namespace SmtpProbeHub.Api.Probes;
+
+/// <summary>Stored records → the contract's JSON shape (the result's fields flattened into the run).</summary>
+internal static class ProbeViews
+{
+    public static ProbeView From(ProbeRecord probe, bool withDetail = true) => new()
+    {
+        Id = probe.Id,
+        CreatedAt = probe.CreatedAt,
+        Status = probe.Status,
+        EndedAt = probe.EndedAt,
+        Server = probe.Plan.Server,
+        To = probe.Plan.To,
+        Runs = [.. probe.Runs.Select(r => From(r, withDetail))],
+    };
+
+    public static RunView From(RunRecord run, bool withDetail = true)
+    {
+        var result = run.Result;
+        return new RunView
+        {
+            Id = run.Id,
+            Agent = new AgentView(run.Agent.Id, run.Agent.Name, run.Agent.Labels),
+            Status = run.Status,
+            Verdict = result?.Verdict,
+            FailedStep = result?.FailedStep,
+            Diagnosis = result is null ? run.Diagnosis : result.Diagnosis,
+            Server = result?.Server,
+            DurationMs = result?.DurationMs,
+            Steps = withDetail ? result?.Steps ?? run.Steps : [],
+            Transcript = withDetail ? result?.Transcript ?? run.Transcript : [],
+            Resolution = withDetail ? result?.Resolution : null,
+            Capabilities = withDetail ? result?.Capabilities : null,
+            Tls = withDetail ? result?.Tls : null,
+            QueueId = result?.QueueId,
+            StartedAt = run.StartedAt,
+            EndedAt = run.EndedAt,
+        };
+    }
+}

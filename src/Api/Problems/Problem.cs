@@ -1,0 +1,35 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+
+namespace SmtpProbeHub.Api.Problems;
+
+/// <summary>Builds the hub's problem responses: every one has a stable type, a title, a code and, for bad input, the fields.</summary>
+public static class Problem
+{
+    public static ProblemHttpResult Validation(IReadOnlyDictionary<string, string[]> errors) =>
+        TypedResults.Problem(new HttpValidationProblemDetails(errors.ToDictionary(e => e.Key, e => e.Value))
+        {
+            Status = StatusCodes.Status400BadRequest,
+            Type = ProblemTypes.Validation,
+            Title = "The request is invalid.",
+            Detail = $"Invalid field(s): {string.Join(", ", errors.Keys)}. Nothing was sent to any server.",
+            Extensions = { ["code"] = "validation_failed" },
+        });
+
+    public static ProblemHttpResult NotFound(string detail) =>
+        Create(StatusCodes.Status404NotFound, ProblemTypes.NotFound, "Not found.", detail, "not_found");
+
+    public static ProblemHttpResult NoAgentsMatched(string detail) =>
+        Create(StatusCodes.Status422UnprocessableEntity, ProblemTypes.NoAgentsMatched, "No agent matches the selector.", detail, "no_agents_matched");
+
+    public static ProblemHttpResult Create(int status, string type, string title, string? detail, string code, IDictionary<string, object?>? extensions = null)
+    {
+        var problem = new ProblemDetails { Status = status, Type = type, Title = title, Detail = detail, Extensions = { ["code"] = code } };
+        foreach (var (key, value) in extensions ?? new Dictionary<string, object?>())
+        {
+            problem.Extensions[key] = value;
+        }
+
+        return TypedResults.Problem(problem);
+    }
+}

@@ -1,0 +1,57 @@
+using System.Net;
+using SmtpProbeHub.Api.Problems;
+
+namespace SmtpProbeHub.Api.Security;
+
+/// <summary>
+/// Access to the hub. With API keys configured, every /api request needs a valid X-Api-Key (401
+/// otherwise); Swagger UI, health and metrics stay open. With none configured, only loopback clients are
+/// served at all (403 otherwise), health excepted.
+/// </summary>
+internal sealed class ApiKeyMiddleware(RequestDelegate next, ApiKeys keys)
+{
+    public const string KeyIdItem = "SmtpProbeHub.ApiKeyId";
+
+    public async Task InvokeAsync(HttpContext context)
+    {
+        var path = context.Request.Path;
+        if (path.StartsWithSegments("/health"))
+        {
+            await next(context);
+            return;
+        }
+
+        if (!keys.Configured)
+        {
+            if (!IsLoopback(context.Connection.RemoteIpAddress))
+            {
+                await Problem.Create(StatusCodes.Status403Forbidden, ProblemTypes.Forbidden, "Only loopback clients are served.",
+                    "No API key is configured on this hub, so it serves loopback clients only. Configure Hub:ApiKeys to allow remote clients.",
+                    "loopback_only").ExecuteAsync(context);
+                return;
+            }
+
+            await next(context);
+            return;
+        }
+
+        if (path.StartsWithSegments("/api"))
+        {
+            var keyId = keys.Verify(context.Request.Headers[ApiKeys.Header].FirstOrDefault());
+            if (keyId is null)
+            {
+                context.Response.Headers.WWWAuthenticate = $"{ApiKeys.Header}";
+                await Problem.Create(StatusCodes.Status401Unauthorized, ProblemTypes.Unauthorized, "A valid API key is required.",
+                    $"Send the key in the {ApiKeys.Header} header.", "unauthorized").ExecuteAsync(context);
+                return;
+            }
+
+            context.Items[KeyIdItem] = keyId;
+        }
+
+        await next(context);
+    }
+
+    // In-process test hosts have no remote address: that is the same machine.
+    private static bool IsLoopback(IPAddress? address) => address is null || IPAddress.IsLoopback(address);
+}

@@ -1,0 +1,50 @@
+using System.Globalization;
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.Options;
+using SmtpProbeHub.Api.Problems;
+
+namespace SmtpProbeHub.Api.Security;
+
+internal static class SecurityServiceCollectionExtensions
+{
+    public static IServiceCollection AddSecurityServices(this IServiceCollection services)
+    {
+        services.AddOptions<AccessOptions>().BindConfiguration(AccessOptions.Section)
+            .Validate(o => o.RateLimit.Burst > 0 && o.RateLimit.PerMinute > 0, "Hub:RateLimit:Burst and PerMinute must be positive.")
+            .ValidateOnStart();
+        services.AddSingleton<ApiKeys>();
+        services.AddRateLimiter(limiter =>
+        {
+            limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            limiter.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
+            {
+                if (!context.Request.Path.StartsWithSegments("/api"))
+                {
+                    return RateLimitPartition.GetNoLimiter("unlimited");
+                }
+
+                var rate = context.RequestServices.GetRequiredService<IOptions<AccessOptions>>().Value.RateLimit;
+                var client = context.Items[ApiKeyMiddleware.KeyIdItem] as string ?? "ip-" + context.Connection.RemoteIpAddress;
+                return RateLimitPartition.GetTokenBucketLimiter(client, _ => new TokenBucketRateLimiterOptions
+                {
+                    TokenLimit = rate.Burst,
+                    TokensPerPeriod = Math.Max(1, rate.PerMinute / 6),
+                    ReplenishmentPeriod = TimeSpan.FromSeconds(10),
+                    QueueLimit = 0,
+                    AutoReplenishment = true,
+                });
+            });
+            limiter.OnRejected = async (rejected, cancellationToken) =>
+            {
+                var retryAfter = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var after) ? after : TimeSpan.FromSeconds(10);
+                var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
+                rejected.HttpContext.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+                await Problem.Create(StatusCodes.Status429TooManyRequests, ProblemTypes.RateLimited, "Too many requests.",
+                    $"Rate limit reached for this client; retry after {seconds} s.", "rate_limited",
+                    new Dictionary<string, object?> { ["retryAfterSeconds"] = seconds }).ExecuteAsync(rejected.HttpContext);
+            };
+        });
+        return services;
+    }
+}

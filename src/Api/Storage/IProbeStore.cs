@@ -1,0 +1,38 @@
+using SmtpProbeHub.Api.Dispatch;
+using SmtpProbeHub.Probe.Model;
+
+namespace SmtpProbeHub.Api.Storage;
+
+/// <summary>
+/// The one storage seam: endpoints and the dispatcher use only this, so a PostgreSQL backend can replace
+/// SQLite without touching them. Plans handed in must already have secrets removed.
+/// </summary>
+public interface IProbeStore
+{
+    /// <summary>Creates the schema or brings it up to date.</summary>
+    Task MigrateAsync(CancellationToken cancellationToken);
+
+    /// <summary>Stores a new probe with its runs (queued).</summary>
+    Task CreateAsync(ProbeRecord probe, CancellationToken cancellationToken);
+
+    Task<ProbeRecord?> GetAsync(Guid id, CancellationToken cancellationToken);
+
+    Task<ProbePage> ListAsync(ProbeQuery query, CancellationToken cancellationToken);
+
+    Task MarkRunStartedAsync(Guid runId, DateTimeOffset at, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Ends a run. Returns false (and changes nothing) when the run is unknown or already completed: a
+    /// result delivered twice is stored once. A run that ended as agentLost may still be completed by a
+    /// late result (the agent kept it while the hub was away).
+    /// </summary>
+    Task<bool> EndRunAsync(RunRecord ended, CancellationToken cancellationToken);
+
+    Task SetProbeStatusAsync(Guid probeId, ProbeStatus status, DateTimeOffset? endedAt, CancellationToken cancellationToken);
+
+    /// <summary>At start-up: every run still queued/running was interrupted by a stop of the hub.</summary>
+    Task<int> InterruptUnfinishedAsync(Diagnosis diagnosis, DateTimeOffset at, CancellationToken cancellationToken);
+
+    /// <summary>True when the database answers (readiness).</summary>
+    Task<bool> IsReachableAsync(CancellationToken cancellationToken);
+}

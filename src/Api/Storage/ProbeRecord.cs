@@ -1,0 +1,21 @@
+using SmtpProbeHub.Api.Dispatch;
+using SmtpProbeHub.Probe.Model;
+
+namespace SmtpProbeHub.Api.Storage;
+
+/// <summary>A stored probe: its plan (without secrets), status and runs.</summary>
+public sealed record ProbeRecord
+{
+    public required Guid Id { get; init; }
+
+    public required DateTimeOffset CreatedAt { get; init; }
+
+    public required ProbeStatus Status { get; init; }
+
+    /// <summary>The plan as run, with the AUTH password removed.</summary>
+    public required ProbePlan Plan { get; init; }
+
+    public DateTimeOffset? EndedAt { get; init; }
+
+    public required IReadOnlyList<RunRecord> Runs { get; init; }
+}

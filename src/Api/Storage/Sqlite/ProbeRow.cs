@@ -1,0 +1,22 @@
+namespace SmtpProbeHub.Api.Storage.Sqlite;
+
+/// <summary>Table <c>probes</c>. Times are Unix milliseconds: SQLite cannot order DateTimeOffset.</summary>
+internal sealed class ProbeRow
+{
+    public Guid Id { get; set; }
+
+    public long CreatedAtMs { get; set; }
+
+    public string Status { get; set; } = "";
+
+    /// <summary>The plan without secrets, as contract JSON.</summary>
+    public string PlanJson { get; set; } = "";
+
+    /// <summary>The server asked for, lower case (for filtering).</summary>
+    public string? Server { get; set; }
+
+    /// <summary>The first recipient's domain, lower case (for filtering).</summary>
+    public string? Domain { get; set; }
+
+    public long? EndedAtMs { get; set; }
+}

@@ -1,0 +1,190 @@
+using Microsoft.EntityFrameworkCore;
+using SmtpProbeHub.Api.Dispatch;
+using SmtpProbeHub.Probe.Model;
+
+namespace SmtpProbeHub.Api.Storage.Sqlite;
+
+/// <summary>
+/// <see cref="IProbeStore"/> on SQLite with EF Core. Writes are serialised in-process: SQLite has one
+/// writer anyway, and waiting on a semaphore is cheaper than SQLITE_BUSY retries.
+/// </summary>
+internal sealed class SqliteProbeStore(IDbContextFactory<HubDbContext> contexts) : IProbeStore
+{
+    private static readonly string[] Unfinished = [nameof(RunStatus.Queued), nameof(RunStatus.Running)];
+    private readonly SemaphoreSlim writer = new(1, 1);
+
+    public async Task MigrateAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var connection = db.Database.GetDbConnection();
+        await connection.OpenAsync(cancellationToken);
+        await SchemaMigrator.MigrateAsync(connection, cancellationToken);
+    }
+
+    public Task CreateAsync(ProbeRecord probe, CancellationToken cancellationToken) => WriteAsync(async db =>
+    {
+        db.Probes.Add(RowMapping.ToRow(probe));
+        db.Runs.AddRange(probe.Runs.Select(RowMapping.ToRow));
+        await db.SaveChangesAsync(cancellationToken);
+    }, cancellationToken);
+
+    public async Task<ProbeRecord?> GetAsync(Guid id, CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var row = await db.Probes.AsNoTracking().SingleOrDefaultAsync(p => p.Id == id, cancellationToken);
+        if (row is null)
+        {
+            return null;
+        }
+
+        var runs = await db.Runs.AsNoTracking().Where(r => r.ProbeId == id).ToListAsync(cancellationToken);
+        return RowMapping.ToRecord(row, runs);
+    }
+
+    public async Task<ProbePage> ListAsync(ProbeQuery query, CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var probes = db.Probes.AsNoTracking();
+        if (query.Status is { } status)
+        {
+            probes = probes.Where(p => p.Status == status.ToString());
+        }
+
+        if (query.Verdict is { } verdict)
+        {
+            var text = verdict.ToString();
+            probes = probes.Where(p => db.Runs.Any(r => r.ProbeId == p.Id && r.Verdict == text));
+        }
+
+        if (!string.IsNullOrEmpty(query.Agent))
+        {
+            probes = probes.Where(p => db.Runs.Any(r => r.ProbeId == p.Id && (r.AgentId == query.Agent || r.AgentName == query.Agent)));
+        }
+
+        if (!string.IsNullOrEmpty(query.Server))
+        {
+            var server = query.Server.ToLowerInvariant();
+            probes = probes.Where(p => p.Server == server);
+        }
+
+        if (!string.IsNullOrEmpty(query.Domain))
+        {
+            var domain = query.Domain.ToLowerInvariant();
+            probes = probes.Where(p => p.Domain == domain);
+        }
+
+        if (query.CreatedFrom is { } from)
+        {
+            var ms = from.ToUnixTimeMilliseconds();
+            probes = probes.Where(p => p.CreatedAtMs >= ms);
+        }
+
+        if (query.CreatedTo is { } to)
+        {
+            var ms = to.ToUnixTimeMilliseconds();
+            probes = probes.Where(p => p.CreatedAtMs < ms);
+        }
+
+        var total = await probes.CountAsync(cancellationToken);
+        var rows = await probes.OrderByDescending(p => p.CreatedAtMs).ThenBy(p => p.Id)
+            .Skip((query.Page - 1) * query.PageSize).Take(query.PageSize).ToListAsync(cancellationToken);
+        var ids = rows.Select(r => r.Id).ToList();
+        var runs = await db.Runs.AsNoTracking().Where(r => ids.Contains(r.ProbeId)).ToListAsync(cancellationToken);
+        var byProbe = runs.ToLookup(r => r.ProbeId);
+        return new ProbePage([.. rows.Select(r => RowMapping.ToRecord(r, byProbe[r.Id]))], total);
+    }
+
+    public Task MarkRunStartedAsync(Guid runId, DateTimeOffset at, CancellationToken cancellationToken) => WriteAsync(async db =>
+    {
+        var row = await db.Runs.SingleOrDefaultAsync(r => r.Id == runId, cancellationToken);
+        if (row is not null && row.Status == nameof(RunStatus.Queued))
+        {
+            row.Status = nameof(RunStatus.Running);
+            row.StartedAtMs = at.ToUnixTimeMilliseconds();
+            await db.SaveChangesAsync(cancellationToken);
+        }
+    }, cancellationToken);
+
+    public async Task<bool> EndRunAsync(RunRecord ended, CancellationToken cancellationToken)
+    {
+        var stored = false;
+        await WriteAsync(async db =>
+        {
+            var row = await db.Runs.SingleOrDefaultAsync(r => r.Id == ended.Id, cancellationToken);
+            if (row is null || !MayEnd(row.Status, ended.Status))
+            {
+                return;
+            }
+
+            RowMapping.ApplyEnd(row, ended);
+            await db.SaveChangesAsync(cancellationToken);
+            stored = true;
+        }, cancellationToken);
+        return stored;
+    }
+
+    public Task SetProbeStatusAsync(Guid probeId, ProbeStatus status, DateTimeOffset? endedAt, CancellationToken cancellationToken) =>
+        WriteAsync(db => db.Probes.Where(p => p.Id == probeId).ExecuteUpdateAsync(
+            s => s.SetProperty(p => p.Status, status.ToString()).SetProperty(p => p.EndedAtMs, endedAt.HasValue ? endedAt.Value.ToUnixTimeMilliseconds() : null),
+            cancellationToken), cancellationToken);
+
+    public async Task<int> InterruptUnfinishedAsync(Diagnosis diagnosis, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        var count = 0;
+        await WriteAsync(async db =>
+        {
+            var runs = await db.Runs.Where(r => Unfinished.Contains(r.Status)).ToListAsync(cancellationToken);
+            foreach (var row in runs)
+            {
+                var record = RowMapping.ToRecord(row) with { Status = RunStatus.AgentLost, EndedAt = at, Diagnosis = diagnosis };
+                RowMapping.ApplyEnd(row, record);
+            }
+
+            var probeIds = runs.Select(r => r.ProbeId).Distinct().ToList();
+            var probes = await db.Probes.Where(p => probeIds.Contains(p.Id) || p.Status == nameof(ProbeStatus.Running)).ToListAsync(cancellationToken);
+            foreach (var probe in probes)
+            {
+                probe.Status = nameof(ProbeStatus.Completed);
+                probe.EndedAtMs = at.ToUnixTimeMilliseconds();
+            }
+
+            await db.SaveChangesAsync(cancellationToken);
+            count = runs.Count;
+        }, cancellationToken);
+        return count;
+    }
+
+    public async Task<bool> IsReachableAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+            _ = await db.Probes.AnyAsync(cancellationToken);
+            return true;
+        }
+        catch (Exception ex) when (ex is Microsoft.Data.Sqlite.SqliteException or InvalidOperationException)
+        {
+            return false;
+        }
+    }
+
+    // An unfinished run may end any way; an ended run only moves from agentLost to completed (a result
+    // the agent kept while it or the hub was away). Anything else would rewrite history.
+    private static bool MayEnd(string current, RunStatus next) =>
+        current is nameof(RunStatus.Queued) or nameof(RunStatus.Running)
+        || (current == nameof(RunStatus.AgentLost) && next == RunStatus.Completed);
+
+    private async Task WriteAsync(Func<HubDbContext, Task> write, CancellationToken cancellationToken)
+    {
+        await writer.WaitAsync(cancellationToken);
+        try
+        {
+            await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+            await write(db);
+        }
+        finally
+        {
+            writer.Release();
+        }
+    }
+}

@@ -1,0 +1,42 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using SmtpProbeHub.Api.Storage.Sqlite;
+
+namespace SmtpProbeHub.Api.Storage;
+
+internal static class StorageServiceCollectionExtensions
+{
+    /// <summary>The default data directory, relative to the content root.</summary>
+    public const string DefaultDataDirectory = "data";
+
+    public static IServiceCollection AddStorageServices(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
+    {
+        services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.Section).ValidateOnStart();
+        var connectionString = ResolveConnectionString(configuration, environment);
+        services.AddDbContextFactory<HubDbContext>(o => o.UseSqlite(connectionString));
+        services.AddSingleton<IProbeStore, SqliteProbeStore>();
+        services.AddHostedService<StorageStartup>();
+        return services;
+    }
+
+    /// <summary>
+    /// <c>Hub:Storage:ConnectionString</c> when set; else <c>Hub:DataDirectory</c> (default <c>./data</c> under the
+    /// content root) + <c>smtpprobehub.db</c>. The directory is created here so a fresh clone just starts.
+    /// </summary>
+    public static string ResolveConnectionString(IConfiguration configuration, IHostEnvironment environment)
+    {
+        var configured = configuration[$"{StorageOptions.Section}:ConnectionString"];
+        if (!string.IsNullOrWhiteSpace(configured))
+        {
+            return configured;
+        }
+
+        var directory = Path.GetFullPath(configuration["Hub:DataDirectory"] is { Length: > 0 } dir ? dir : DefaultDataDirectory, environment.ContentRootPath);
+        Directory.CreateDirectory(directory);
+        return new SqliteConnectionStringBuilder
+        {
+            DataSource = Path.Combine(directory, "smtpprobehub.db"),
+            Pooling = true,
+        }.ToString();
+    }
+}
