@@ -1,10 +1,12 @@
+using SmtpProbeHub.Api.Security;
+
 namespace SmtpProbeHub.Api.Agents;
 
 internal static class AgentEndpoints
 {
     public static RouteGroupBuilder MapAgentsApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/v1/agents").WithTags("Agents");
+        var group = app.MapGroup("/api/v1/agents").WithTags("Agents").WithAccessProblems();
         group.MapGet("/", (AgentRegistry registry) => TypedResults.Ok(registry.All().Select(ToView).ToList()))
             .WithName("ListAgents")
             .WithSummary("Every agent the hub knows, online first: labels, version, remote address, runs in flight, last seen.");

@@ -18,7 +18,7 @@ internal static class OperationsExtensions
     {
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).ExcludeFromDescription();
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") }).ExcludeFromDescription();
-        app.MapMetrics("/metrics").ExcludeFromDescription();
+        app.MapMetrics(settings => settings.Registry = app.Services.GetRequiredService<HubMetrics>().Registry, "/metrics").ExcludeFromDescription();
         return app;
     }
 }

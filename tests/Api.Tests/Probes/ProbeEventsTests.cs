@@ -1,0 +1,91 @@
+using System.Net;
+using SmtpProbeHub.Api.Tests.Support;
+
+namespace SmtpProbeHub.Api.Tests.Probes;
+
+public sealed class ProbeEventsTests
+{
+    private static readonly string[] KbSteps = ["banner", "ehlo", "mail", "rcpt", "data", "message", "quit"];
+
+    [Fact]
+    public async Task Events_LateClient_GetsWhatHappenedThenLiveStepsThenEnd()
+    {
+        var runner = new FakeRunner { Hold = true };
+        await using var hub = new HubFactory(runner);
+        var client = hub.CreateClient();
+        var id = (await (await client.PostJsonAsync("/api/v1/probes", """{"to":["alice@corp.test"]}""")).JsonAsync()).GetProperty("id").GetString();
+        await runner.Started.Task.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
+
+        using var response = await client.GetAsync($"/api/v1/probes/{id}/events", HttpCompletionOption.ResponseHeadersRead, TestContext.Current.CancellationToken);
+        Assert.Equal("text/event-stream", response.Content.Headers.ContentType?.MediaType);
+        using var sse = new SseReader(await response.Content.ReadAsStreamAsync(TestContext.Current.CancellationToken));
+        var events = new List<(string Type, System.Text.Json.JsonElement Data)>();
+        while (events.Count(e => e.Type == "step") < 2 && await sse.NextAsync(TestContext.Current.CancellationToken) is { } replayed)
+        {
+            events.Add(replayed);
+        }
+
+        runner.Release();
+        events.AddRange(await sse.ReadToEndAsync(TestContext.Current.CancellationToken));
+
+        Assert.Equal(KbSteps, events.Where(e => e.Type == "step").Select(e => e.Data.GetProperty("step").GetProperty("name").GetString()));
+        Assert.Equal(7, events.Count(e => e.Type == "transcript"));
+        Assert.Equal(["queued", "running", "completed"], events.Where(e => e.Type == "run").Select(e => e.Data.GetProperty("status").GetString()));
+        var end = events[^1];
+        Assert.Equal("end", end.Type);
+        Assert.Equal("completed", end.Data.GetProperty("status").GetString());
+        Assert.Equal("passed", end.Data.GetProperty("runs")[0].GetProperty("verdict").GetString());
+    }
+
+    [Fact]
+    public async Task Events_ProbeFromBeforeARestart_AreReplayedFromStorage()
+    {
+        string id;
+        string dataDirectory;
+        await using (var first = new HubFactory(new FakeRunner()))
+        {
+            var created = await first.CreateClient().PostJsonAsync("/api/v1/probes?wait=10", """{"to":["alice@corp.test"]}""");
+            id = (await created.JsonAsync()).GetProperty("id").GetString()!;
+            dataDirectory = first.DataDirectory;
+        }
+
+        await using var second = new HubFactory(new FakeRunner(), dataDirectory: dataDirectory);
+        using var response = await second.CreateClient().GetAsync($"/api/v1/probes/{id}/events", HttpCompletionOption.ResponseHeadersRead, TestContext.Current.CancellationToken);
+        using var sse = new SseReader(await response.Content.ReadAsStreamAsync(TestContext.Current.CancellationToken));
+        var events = await sse.ReadToEndAsync(TestContext.Current.CancellationToken);
+
+        Assert.Equal(KbSteps, events.Where(e => e.Type == "step").Select(e => e.Data.GetProperty("step").GetProperty("name").GetString()));
+        Assert.Equal("end", events[^1].Type);
+        Assert.Equal(id, events[^1].Data.GetProperty("id").GetString());
+    }
+
+    [Fact]
+    public async Task Events_IdleStream_SendsHeartbeatComments()
+    {
+        var runner = new FakeRunner { Hold = true };
+        await using var hub = new HubFactory(runner, new() { ["Hub:Events:HeartbeatSeconds"] = "0.2" });
+        var client = hub.CreateClient();
+        var id = (await (await client.PostJsonAsync("/api/v1/probes", """{"to":["alice@corp.test"]}""")).JsonAsync()).GetProperty("id").GetString();
+        await runner.Started.Task.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
+
+        using var response = await client.GetAsync($"/api/v1/probes/{id}/events", HttpCompletionOption.ResponseHeadersRead, TestContext.Current.CancellationToken);
+        using var sse = new SseReader(await response.Content.ReadAsStreamAsync(TestContext.Current.CancellationToken));
+        var heartbeatRelease = Task.Delay(1000, TestContext.Current.CancellationToken).ContinueWith(_ => runner.Release(), TaskScheduler.Default);
+        var events = await sse.ReadToEndAsync(TestContext.Current.CancellationToken);
+        await heartbeatRelease;
+
+        Assert.Contains(sse.Comments, c => c.StartsWith(": heartbeat", StringComparison.Ordinal));
+        Assert.Equal("end", events[^1].Type);
+    }
+
+    [Fact]
+    public async Task Events_UnknownProbe_Returns404Problem()
+    {
+        await using var hub = new HubFactory(new FakeRunner());
+
+        var response = await hub.CreateClient().GetAsync($"/api/v1/probes/{Guid.NewGuid()}/events", TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal("not_found", (await response.JsonAsync()).GetProperty("code").GetString());
+    }
+}

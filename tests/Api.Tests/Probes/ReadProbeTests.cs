@@ -1,0 +1,109 @@
+using System.Net;
+using SmtpProbeHub.Api.Tests.Support;
+
+namespace SmtpProbeHub.Api.Tests.Probes;
+
+public sealed class ReadProbeTests
+{
+    [Fact]
+    public async Task Get_UnknownId_Returns404Problem()
+    {
+        await using var hub = new HubFactory(new FakeRunner());
+
+        var response = await hub.CreateClient().GetAsync($"/api/v1/probes/{Guid.NewGuid()}", TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        var problem = await response.JsonAsync();
+        Assert.Equal("https://smtpprobehub.dev/problems/not-found", problem.GetProperty("type").GetString());
+        Assert.Equal("not_found", problem.GetProperty("code").GetString());
+    }
+
+    [Fact]
+    public async Task Get_IdThatIsNotAGuid_Returns404Problem()
+    {
+        await using var hub = new HubFactory(new FakeRunner());
+
+        var response = await hub.CreateClient().GetAsync("/api/v1/probes/not-a-guid", TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
+    public async Task List_FiltersByStatusVerdictAgentServerDomainAndTime()
+    {
+        var runner = new FakeRunner();
+        await using var hub = new HubFactory(runner);
+        var client = hub.CreateClient();
+        var before = DateTimeOffset.UtcNow.AddSeconds(-1);
+        await client.PostJsonAsync("/api/v1/probes?wait=10", """{"server":"127.0.0.1","to":["alice@corp.test"]}""");
+        await client.PostJsonAsync("/api/v1/probes?wait=10", """{"server":"mx.other.test","to":["bob@other.test"]}""");
+
+        async Task<int> Total(string query) =>
+            (await (await client.GetAsync("/api/v1/probes?" + query, TestContext.Current.CancellationToken)).JsonAsync()).GetProperty("total").GetInt32();
+
+        Assert.Equal(2, await Total(""));
+        Assert.Equal(2, await Total("status=completed"));
+        Assert.Equal(0, await Total("status=running"));
+        Assert.Equal(2, await Total("verdict=passed"));
+        Assert.Equal(0, await Total("verdict=failed"));
+        Assert.Equal(2, await Total("agent=hub"));
+        Assert.Equal(0, await Total("agent=outside-1"));
+        Assert.Equal(1, await Total("server=127.0.0.1"));
+        Assert.Equal(1, await Total("domain=other.test"));
+        Assert.Equal(1, await Total("domain=CORP.TEST"));
+        Assert.Equal(2, await Total("createdAfter=" + Uri.EscapeDataString(before.ToString("O"))));
+        Assert.Equal(0, await Total("createdBefore=" + Uri.EscapeDataString(before.ToString("O"))));
+    }
+
+    [Fact]
+    public async Task List_PagesNewestFirstWithTotal()
+    {
+        await using var hub = new HubFactory(new FakeRunner());
+        var client = hub.CreateClient();
+        var ids = new List<string>();
+        for (var i = 0; i < 5; i++)
+        {
+            var created = await client.PostJsonAsync("/api/v1/probes?wait=10", $$"""{"to":["u{{i}}@corp.test"]}""");
+            ids.Add((await created.JsonAsync()).GetProperty("id").GetString()!);
+        }
+
+        var seen = new List<string>();
+        for (var page = 1; page <= 3; page++)
+        {
+            var body = await (await client.GetAsync($"/api/v1/probes?page={page}&pageSize=2", TestContext.Current.CancellationToken)).JsonAsync();
+            Assert.Equal(5, body.GetProperty("total").GetInt32());
+            Assert.Equal(2, body.GetProperty("pageSize").GetInt32());
+            seen.AddRange(body.GetProperty("items").EnumerateArray().Select(p => p.GetProperty("id").GetString()!));
+        }
+
+        // UUIDv7 ids grow with time, so newest first is descending id order too.
+        Assert.Equal(ids.AsEnumerable().Reverse(), seen);
+    }
+
+    [Theory]
+    [InlineData("status=sideways", "status")]
+    [InlineData("verdict=maybe", "verdict")]
+    [InlineData("page=0", "page")]
+    [InlineData("pageSize=1000", "pageSize")]
+    public async Task List_BadFilter_Returns400NamingIt(string query, string field)
+    {
+        await using var hub = new HubFactory(new FakeRunner());
+
+        var response = await hub.CreateClient().GetAsync("/api/v1/probes?" + query, TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.True((await response.JsonAsync()).GetProperty("errors").TryGetProperty(field, out _));
+    }
+
+    [Fact]
+    public async Task List_BadTime_Returns400Problem()
+    {
+        await using var hub = new HubFactory(new FakeRunner());
+
+        var response = await hub.CreateClient().GetAsync("/api/v1/probes?createdAfter=yesterday", TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
+}

@@ -1,0 +1,126 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+using SmtpProbeHub.Api.Dispatch;
+using SmtpProbeHub.Api.Storage;
+using SmtpProbeHub.Api.Tests.Support;
+using SmtpProbeHub.Probe.Model;
+
+namespace SmtpProbeHub.Api.Tests.Storage;
+
+public sealed class RestartTests
+{
+    [Fact]
+    public async Task ProbeAcceptedBeforeARestart_IsReadableAfterIt()
+    {
+        var data = Directory.CreateTempSubdirectory("hubtest-").FullName;
+        string id;
+        await using (var first = new HubFactory(new FakeRunner(), dataDirectory: data))
+        {
+            id = (await (await first.CreateClient().PostJsonAsync("/api/v1/probes?wait=10", """{"to":["alice@corp.test"]}""")).JsonAsync()).GetProperty("id").GetString()!;
+        }
+
+        Assert.True(File.Exists(Path.Combine(data, "smtpprobehub.db")));
+        await using var second = new HubFactory(new FakeRunner(), dataDirectory: data);
+        var probe = await (await second.CreateClient().GetAsync($"/api/v1/probes/{id}", TestContext.Current.CancellationToken)).JsonAsync();
+
+        Assert.Equal("completed", probe.GetProperty("status").GetString());
+        Assert.Equal(7, probe.GetProperty("runs")[0].GetProperty("steps").GetArrayLength());
+    }
+
+    [Fact]
+    public async Task HubStoppedWithARunInFlight_RunEndsAsInterruptedNotRunning()
+    {
+        var data = Directory.CreateTempSubdirectory("hubtest-").FullName;
+        var runner = new FakeRunner { Hold = true };
+        string id;
+        await using (var first = new HubFactory(runner, dataDirectory: data))
+        {
+            id = (await (await first.CreateClient().PostJsonAsync("/api/v1/probes", """{"to":["alice@corp.test"]}""")).JsonAsync()).GetProperty("id").GetString()!;
+            await runner.Started.Task.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
+        }
+
+        await using var second = new HubFactory(new FakeRunner(), dataDirectory: data);
+        var probe = await (await second.CreateClient().GetAsync($"/api/v1/probes/{id}", TestContext.Current.CancellationToken)).JsonAsync();
+
+        Assert.Equal("completed", probe.GetProperty("status").GetString());
+        var run = probe.GetProperty("runs")[0];
+        Assert.Equal("agentLost", run.GetProperty("status").GetString());
+        Assert.Equal("hub.restarted", run.GetProperty("diagnosis").GetProperty("code").GetString());
+    }
+
+    [Fact]
+    public async Task HubCrashedWithRunsInFlight_NextStartEndsThemAsInterrupted()
+    {
+        var data = Directory.CreateTempSubdirectory("hubtest-").FullName;
+        var probeId = Guid.CreateVersion7();
+        await using (var first = new HubFactory(new FakeRunner(), dataDirectory: data))
+        {
+            _ = first.CreateClient();
+            // What a crash leaves behind: a probe running with one run running and one queued.
+            var store = first.Services.GetRequiredService<IProbeStore>();
+            var agent = new AgentRef("hub", "hub", new Dictionary<string, string>());
+            await store.CreateAsync(new ProbeRecord
+            {
+                Id = probeId, CreatedAt = DateTimeOffset.UtcNow, Status = ProbeStatus.Running, Plan = new ProbePlan { To = ["a@corp.test"] },
+                Runs =
+                [
+                    new RunRecord { Id = Guid.NewGuid(), ProbeId = probeId, Ordinal = 0, Agent = agent, Status = RunStatus.Queued },
+                    new RunRecord { Id = Guid.NewGuid(), ProbeId = probeId, Ordinal = 1, Agent = agent, Status = RunStatus.Queued },
+                ],
+            }, TestContext.Current.CancellationToken);
+            var started = (await store.GetAsync(probeId, TestContext.Current.CancellationToken))!.Runs[0].Id;
+            await store.MarkRunStartedAsync(started, DateTimeOffset.UtcNow, TestContext.Current.CancellationToken);
+        }
+
+        await using var second = new HubFactory(new FakeRunner(), dataDirectory: data);
+        var probe = await (await second.CreateClient().GetAsync($"/api/v1/probes/{probeId}", TestContext.Current.CancellationToken)).JsonAsync();
+
+        Assert.Equal("completed", probe.GetProperty("status").GetString());
+        Assert.All(probe.GetProperty("runs").EnumerateArray(), run =>
+        {
+            Assert.Equal("agentLost", run.GetProperty("status").GetString());
+            Assert.Equal("hub.restarted", run.GetProperty("diagnosis").GetProperty("code").GetString());
+        });
+    }
+
+    [Fact]
+    public async Task DatabaseFromANewerHub_IsRefusedAtStart()
+    {
+        var data = Directory.CreateTempSubdirectory("hubtest-").FullName;
+        await using (var connection = new SqliteConnection($"Data Source={Path.Combine(data, "smtpprobehub.db")};Pooling=false"))
+        {
+            await connection.OpenAsync(TestContext.Current.CancellationToken);
+            await using var command = connection.CreateCommand();
+            command.CommandText = "CREATE TABLE schema_version (Version INTEGER NOT NULL); INSERT INTO schema_version VALUES (999);";
+            await command.ExecuteNonQueryAsync(TestContext.Current.CancellationToken);
+        }
+
+        await using var hub = new HubFactory(new FakeRunner(), dataDirectory: data);
+
+        var error = Assert.ThrowsAny<Exception>(() => hub.CreateClient());
+        Assert.Contains("newer", error.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Migration_OnAnExistingDatabase_RunsNoScriptTwice()
+    {
+        var data = Directory.CreateTempSubdirectory("hubtest-").FullName;
+        await using (var first = new HubFactory(new FakeRunner(), dataDirectory: data))
+        {
+            _ = first.CreateClient();
+        }
+
+        await using (var second = new HubFactory(new FakeRunner(), dataDirectory: data))
+        {
+            _ = second.CreateClient();
+        }
+
+        await using var connection = new SqliteConnection($"Data Source={Path.Combine(data, "smtpprobehub.db")};Pooling=false");
+        await connection.OpenAsync(TestContext.Current.CancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT COUNT(*), MAX(Version) FROM schema_version;";
+        await using var reader = await command.ExecuteReaderAsync(TestContext.Current.CancellationToken);
+        await reader.ReadAsync(TestContext.Current.CancellationToken);
+        Assert.Equal(reader.GetInt32(1), reader.GetInt32(0));
+    }
+}

@@ -1,0 +1,52 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using SmtpProbeHub.Probe;
+
+namespace SmtpProbeHub.Api.Tests.Support;
+
+/// <summary>
+/// The hub in-process on its own temporary data directory. <see cref="Runner"/> replaces the engine when
+/// set; settings are extra configuration (e.g. "Hub:ApiKeys:0").
+/// </summary>
+internal sealed class HubFactory : WebApplicationFactory<Program>
+{
+    private readonly Dictionary<string, string?> settings;
+
+    public HubFactory(IProbeRunner? runner = null, Dictionary<string, string?>? settings = null, string? dataDirectory = null)
+    {
+        Runner = runner;
+        DataDirectory = dataDirectory ?? Directory.CreateTempSubdirectory("hubtest-").FullName;
+        this.settings = settings ?? [];
+    }
+
+    public IProbeRunner? Runner { get; }
+
+    public string DataDirectory { get; }
+
+    public Action<IServiceCollection>? ExtraServices { get; init; }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseSetting("Hub:DataDirectory", DataDirectory);
+        // Test output shows the hub's warnings and errors, not every request.
+        builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
+        foreach (var (key, value) in settings)
+        {
+            builder.UseSetting(key, value);
+        }
+
+        builder.ConfigureServices(services =>
+        {
+            if (Runner is not null)
+            {
+                services.RemoveAll<IProbeRunner>();
+                services.AddSingleton(Runner);
+            }
+
+            ExtraServices?.Invoke(services);
+        });
+    }
+}

@@ -1,0 +1,53 @@
+using SmtpProbeHub.Api.Agents;
+using SmtpProbeHub.Probe.Model;
+
+namespace SmtpProbeHub.Api.Tests.Support;
+
+/// <summary>A remote-like agent under the test's control: holds each run until released, or never answers.</summary>
+internal sealed class TestAgent(string id, Dictionary<string, string>? labels = null, int capacity = 4) : IProbeAgent
+{
+    private readonly TaskCompletionSource release = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int running;
+    private int maxRunning;
+
+    public string Id => id;
+
+    public string Name => id;
+
+    public IReadOnlyDictionary<string, string> Labels { get; } = labels ?? [];
+
+    public int Capacity => capacity;
+
+    public bool Hold { get; init; }
+
+    public int MaxConcurrent => Volatile.Read(ref maxRunning);
+
+    public int Started;
+
+    public void Release() => release.TrySetResult();
+
+    public async Task<ProbeResult> RunAsync(RunAssignment assignment, IProbeObserver progress, CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref Started);
+        var now = Interlocked.Increment(ref running);
+        int seen;
+        while ((seen = Volatile.Read(ref maxRunning)) < now && Interlocked.CompareExchange(ref maxRunning, now, seen) != seen)
+        {
+        }
+
+        try
+        {
+            progress.OnStep(new ProbeStep(StepName.Banner, null, StepOutcome.Ok, new SmtpReply(220, null, [id]), DateTimeOffset.UtcNow, 1));
+            if (Hold)
+            {
+                await release.Task.WaitAsync(cancellationToken);
+            }
+
+            return new ProbeResult { Verdict = Verdict.Passed, DurationMs = 1, Server = new ServerEndpoint("mx", "127.0.0.1", 25) };
+        }
+        finally
+        {
+            Interlocked.Decrement(ref running);
+        }
+    }
+}
