@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using SmtpProbeHub.Api.Agents.Local;
 using SmtpProbeHub.Api.Dispatch;
 using SmtpProbeHub.Api.Events;
@@ -12,6 +13,7 @@ internal static class AgentServiceCollectionExtensions
     {
         services.AddOptions<LocalAgentOptions>().BindConfiguration(LocalAgentOptions.Section)
             .Validate(o => o.Capacity is > 0 and <= 1000, "Hub:LocalAgent:Capacity must be 1–1000.")
+            .Validate(o => o.DnsServersValid(), "Hub:LocalAgent:DnsServers must be IP addresses with optional port, e.g. 127.0.0.1:5353.")
             .Validate(o => !string.IsNullOrWhiteSpace(o.Id) && !string.IsNullOrWhiteSpace(o.Name), "Hub:LocalAgent:Id and Name are required.")
             .ValidateOnStart();
         services.AddOptions<DispatchOptions>().BindConfiguration(DispatchOptions.Section)
@@ -23,7 +25,8 @@ internal static class AgentServiceCollectionExtensions
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<AgentRegistry>();
         services.AddSingleton<ProbeEventBus>();
-        services.AddSingleton<IProbeRunner, InterimProbeRunner>();
+        services.AddSingleton<IProbeRunner>(sp => new ProbeRunner(
+            sp.GetRequiredService<IOptions<LocalAgentOptions>>().Value.ToEngineOptions(), sp.GetRequiredService<TimeProvider>()));
         services.AddHostedService<LocalAgentService>();
 
         // Registered after the local agent so it stops first: runs in flight end as interrupted by the

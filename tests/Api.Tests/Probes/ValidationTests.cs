@@ -14,7 +14,7 @@ public sealed class ValidationTests
         { """{"to":["alice@corp.test"],"message":{"subject":"hi\r\nBcc: x@y.z"}}""", "message.subject" },
         { """{"to":["alice@corp.test"],"message":{"headers":{"X-Test":"a\r\nb"}}}""", "message.headers.X-Test" },
         { """{"to":["alice@corp.test"],"auth":{"username":"u\r\n","password":"p"}}""", "auth.username" },
-        { """{"to":["alice@corp.test"],"dsn":{"envId":"a b"}}""", "dsn.envId" },
+        { """{"to":["alice@corp.test"],"dsn":{"envId":"a\r\nb"}}""", "dsn.envId" },
         { """{"to":[]}""", "to" },
         { """{"from":"admin@test.com"}""", "to" },
         { """{"to":["not-an-address"]}""", "to[0]" },

@@ -1,3 +1,6 @@
+using System.Net;
+using SmtpProbeHub.Probe;
+
 namespace SmtpProbeHub.Api.Agents.Local;
 
 /// <summary>The built-in agent (section <c>Hub:LocalAgent</c>): the hub's own vantage point, on by default.</summary>
@@ -22,4 +25,13 @@ public sealed class LocalAgentOptions
 
     /// <summary>DNS servers for MX lookups as "address:port" (empty: the system's resolvers).</summary>
     public List<string> DnsServers { get; set; } = [];
+
+    /// <summary>The engine settings of the built-in agent ("127.0.0.1:5353"; no port means 53).</summary>
+    public ProbeEngineOptions ToEngineOptions() => new()
+    {
+        DnsServers = [.. DnsServers.Select(IPEndPoint.Parse).Select(e => e.Port == 0 ? new IPEndPoint(e.Address, 53) : e)],
+    };
+
+    /// <summary>True when every DNS server parses as address[:port].</summary>
+    public bool DnsServersValid() => DnsServers.All(s => IPEndPoint.TryParse(s, out _));
 }

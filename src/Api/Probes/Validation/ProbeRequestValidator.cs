@@ -1,3 +1,5 @@
+using SmtpProbeHub.Probe.Validation;
+
 namespace SmtpProbeHub.Api.Probes.Validation;
 
 /// <summary>
@@ -7,38 +9,25 @@ namespace SmtpProbeHub.Api.Probes.Validation;
 /// </summary>
 internal static class ProbeRequestValidator
 {
-    public const int MaxRecipients = 100;
     public const int MaxWaitSeconds = 300;
     public const int MaxSelectorEntries = 100;
 
     public static IReadOnlyDictionary<string, string[]> Validate(ProbeRequest request, int? wait)
     {
-        var errors = new List<FieldError>();
-        if (request.To is null || request.To.Count == 0)
-        {
-            errors.Add(new("to", "required", "At least one recipient is required."));
-        }
-        else if (request.To.Count > MaxRecipients)
-        {
-            errors.Add(new("to", "too_many", $"At most {MaxRecipients} recipients per probe."));
-        }
-
+        var errors = new List<PlanError>();
         if (wait is < 0 or > MaxWaitSeconds)
         {
             errors.Add(new("wait", "out_of_range", $"wait must be between 0 and {MaxWaitSeconds} seconds."));
         }
 
         ValidateSelector(request.Agents, errors);
-        if (request.To is { Count: > 0 and <= MaxRecipients })
-        {
-            errors.AddRange(PlanRules.Validate(request.ToPlan()));
-        }
+        errors.AddRange(PlanValidator.Validate(request.ToPlan()));
 
         return errors.GroupBy(e => e.Field, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.Select(e => e.Message).Distinct().ToArray(), StringComparer.Ordinal);
     }
 
-    private static void ValidateSelector(AgentSelectorRequest? selector, List<FieldError> errors)
+    private static void ValidateSelector(AgentSelectorRequest? selector, List<PlanError> errors)
     {
         if (selector is null)
         {
