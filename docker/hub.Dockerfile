@@ -22,9 +22,11 @@ COPY --from=build /app ./
 # The SQLite file lives in a volume owned by the unprivileged user the image provides (APP_UID).
 RUN mkdir -p /data && chown "$APP_UID" /data
 VOLUME /data
+# REST + Swagger UI on 8080; agents dial gRPC on 8081 (its own endpoint: plaintext HTTP/2 needs prior knowledge).
 ENV Hub__DataDirectory=/data \
-    ASPNETCORE_HTTP_PORTS=8080
-EXPOSE 8080
+    ASPNETCORE_HTTP_PORTS=8080 \
+    Hub__Grpc__Url=http://0.0.0.0:8081
+EXPOSE 8080 8081
 USER $APP_UID
 # No curl in the runtime image: bash's /dev/tcp asks /health/live for its status line.
 HEALTHCHECK --interval=15s --timeout=5s --start-period=20s --retries=3 \
