@@ -1,1 +1,3 @@
-Console.WriteLine("SmtpProbeHub agent");
+using SmtpProbeHub.Agent;
+
+return await AgentCommandLine.InvokeAsync(args);

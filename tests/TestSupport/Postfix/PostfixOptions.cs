@@ -20,8 +20,11 @@ public sealed record PostfixOptions
     /// <summary>Postfix's own name (<c>myhostname</c>), shown in the banner and the EHLO reply.</summary>
     public string HostName { get; init; } = "mx.corp.test";
 
-    /// <summary>The domains this instance is the final destination for (<c>mydestination</c>).</summary>
-    public IReadOnlyList<string> Domains { get; init; } = ["corp.test"];
+    /// <summary>
+    /// The domains this instance is the final destination for (<c>mydestination</c>); the first is the main one.
+    /// The defaults are the mail domains of <c>DnsZone.CreateDefault()</c>, so an MX lookup there ends here.
+    /// </summary>
+    public IReadOnlyList<string> Domains { get; init; } = ["corp.test", "multi.test", "nomx.test"];
 
     /// <summary>Local parts that exist in every domain of <see cref="Domains"/>; any other gets 550 5.1.1.</summary>
     public IReadOnlyList<string> LocalUsers { get; init; } = ["alice", "bob", "postmaster"];
