@@ -1,16 +1,18 @@
 using System.CommandLine;
 using SmtpProbeHub.Agent.ProbeCommand;
+using SmtpProbeHub.Agent.Worker;
 using SmtpProbeHub.Probe;
 
 namespace SmtpProbeHub.Agent;
 
-/// <summary>The agent's command line: <c>probe</c> (one local run) and, later, <c>run</c> (the worker that dials the hub).</summary>
+/// <summary>The agent's command line: <c>run</c> (the worker that dials the hub; the default) and <c>probe</c> (one local run).</summary>
 internal static class AgentCommandLine
 {
     /// <summary>The root command with every subcommand.</summary>
     public static RootCommand CreateRoot(Func<ProbeEngineOptions, IProbeRunner>? createRunner = null, Func<string, string?>? environment = null)
     {
         var root = new RootCommand("SmtpProbeHub agent: runs SMTP probes (KB 153119) from where it is placed");
+        root.Add(RunCommandFactory.Create());
         root.Add(ProbeCommandFactory.Create(createRunner ?? (o => new ProbeRunner(o)), environment ?? Environment.GetEnvironmentVariable));
         return root;
     }
@@ -21,6 +23,12 @@ internal static class AgentCommandLine
         Func<string, string?>? environment = null, CancellationToken cancellationToken = default)
     {
         configuration ??= new InvocationConfiguration();
+        if (args.Length == 0)
+        {
+            // A container starts the agent without arguments: that means the worker.
+            args = ["run"];
+        }
+
         var parse = CreateRoot(createRunner, environment).Parse(args);
         if (parse.Errors.Count > 0)
         {
