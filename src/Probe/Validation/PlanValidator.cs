@@ -18,12 +18,12 @@ public static class PlanValidator
         ValidateHosts(plan, errors);
         if (plan.Auth is { } auth)
         {
-            ValidateAuth(auth, errors);
+            OptionsValidator.ValidateAuth(auth, errors);
         }
 
         if (plan.Dsn is { } dsn)
         {
-            ValidateDsn(dsn, errors);
+            OptionsValidator.ValidateDsn(dsn, errors);
         }
 
         MessageValidator.Validate(plan.Message, errors);
@@ -105,53 +105,6 @@ public static class PlanValidator
         if (plan.Port is { } port && port is < 1 or > 65535)
         {
             errors.Add(new("port", OutOfRange, "the port must be between 1 and 65535"));
-        }
-    }
-
-    private static void ValidateAuth(AuthPlan auth, List<PlanError> errors)
-    {
-        ValidateText("auth.username", auth.Username, PlanLimits.MaxCredentialLength, errors, required: true);
-        if (string.IsNullOrEmpty(auth.Password))
-        {
-            errors.Add(new("auth.password", Required, "the password is required"));
-        }
-        else if (auth.Password.Length > PlanLimits.MaxCredentialLength)
-        {
-            errors.Add(new("auth.password", TooLong, $"at most {PlanLimits.MaxCredentialLength} characters"));
-        }
-        else if (auth.Password.Contains('\0', StringComparison.Ordinal))
-        {
-            // PLAIN separates its fields with NUL (RFC 4616).
-            errors.Add(new("auth.password", ControlCharacters, "the password must not contain NUL"));
-        }
-
-        if (!Enum.IsDefined(auth.Mechanism))
-        {
-            errors.Add(new("auth.mechanism", OutOfRange, "expected plain or login"));
-        }
-    }
-
-    private static void ValidateDsn(DsnPlan dsn, List<PlanError> errors)
-    {
-        var notify = dsn.Notify ?? [];
-        if (notify.Any(n => !Enum.IsDefined(n)))
-        {
-            errors.Add(new("dsn.notify", OutOfRange, "expected never, success, failure or delay"));
-        }
-        else if (notify.Contains(DsnNotify.Never) && notify.Count > 1)
-        {
-            errors.Add(new("dsn.notify", InvalidCombination, "never cannot be combined with other values (RFC 3461 §4.1)"));
-        }
-
-        if (dsn.Ret is { } ret && !Enum.IsDefined(ret))
-        {
-            errors.Add(new("dsn.ret", OutOfRange, "expected full or hdrs"));
-        }
-
-        if (dsn.EnvId is { } envId && ValidateText("dsn.envId", envId, PlanLimits.MaxEnvIdLength, errors, required: true)
-            && envId.Any(c => c is < ' ' or > '~'))
-        {
-            errors.Add(new("dsn.envId", InvalidCharacters, "the envelope id must be printable ASCII"));
         }
     }
 

@@ -68,4 +68,28 @@ public sealed class ConnectTests
         Assert.Equal([StepName.Resolve], result.Steps.Select(s => s.Name));
         Assert.DoesNotContain(result.Transcript, t => t.Text.StartsWith("Trying", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task Ipv6Loopback_IsConnectedLikeTelnetShowsIt()
+    {
+        ScriptedSmtpServer server;
+        try
+        {
+            server = ScriptedSmtpServer.Start(new SmtpScript(), IPAddress.IPv6Loopback);
+        }
+        catch (SocketException)
+        {
+            Assert.Skip("this machine has no IPv6 loopback");
+            return;
+        }
+
+        await using (server)
+        {
+            var result = await Probes.RunAsync(Probes.PlanFor(server));
+
+            Assert.Equal(Verdict.Passed, result.Verdict);
+            Assert.Equal("::1", result.Server!.Address);
+            Assert.Contains(result.Transcript, t => t.Text.StartsWith($"Trying [::1]:{server.Port}", StringComparison.Ordinal));
+        }
+    }
 }

@@ -89,7 +89,7 @@ internal sealed class ScriptedSession(SmtpScript script, ScriptedConnection reco
         "QUIT" => ScriptedReply.Lines("221 2.0.0 Bye"),
         "STARTTLS" when script.Certificate is not null && !record.IsTls => ScriptedReply.Lines("220 2.0.0 Ready to start TLS"),
         "STARTTLS" => ScriptedReply.Lines("454 4.7.0 TLS not available"),
-        "AUTH" when script.Credentials is not null => await AuthenticateAsync(line, cancellationToken).ConfigureAwait(false),
+        "AUTH" when script.Credentials is not null => await ScriptedAuthenticator.AuthenticateAsync(script.Credentials.Value, line, PromptAsync, cancellationToken).ConfigureAwait(false),
         _ => ScriptedReply.Lines("502 5.5.2 Error: command not recognized"),
     };
 
@@ -111,34 +111,6 @@ internal sealed class ScriptedSession(SmtpScript script, ScriptedConnection reco
         return lines.Select((l, i) => (i == lines.Count - 1 ? "250 " : "250-") + l);
     }
 
-    private async Task<ScriptedReply?> AuthenticateAsync(string line, CancellationToken cancellationToken)
-    {
-        var (user, password) = script.Credentials!.Value;
-        var parts = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        var mechanism = parts.Length > 1 ? parts[1].ToUpperInvariant() : "";
-        string? given;
-        if (mechanism == "PLAIN")
-        {
-            var response = parts.Length > 2 ? parts[2] : await PromptAsync("334 ", cancellationToken).ConfigureAwait(false);
-            var fields = Decode(response)?.Split('\0');
-            given = fields is { Length: 3 } && fields[1] == user ? fields[2] : null;
-        }
-        else if (mechanism == "LOGIN")
-        {
-            var name = Decode(await PromptAsync("334 VXNlcm5hbWU6", cancellationToken).ConfigureAwait(false));
-            var secret = Decode(await PromptAsync("334 UGFzc3dvcmQ6", cancellationToken).ConfigureAwait(false));
-            given = name == user ? secret : null;
-        }
-        else
-        {
-            return ScriptedReply.Lines("504 5.5.4 Unrecognized authentication type");
-        }
-
-        return given == password
-            ? ScriptedReply.Lines("235 2.7.0 Authentication successful")
-            : ScriptedReply.Lines("535 5.7.8 Error: authentication failed");
-    }
-
     private async Task<string?> PromptAsync(string prompt, CancellationToken cancellationToken)
     {
         await SendAsync(ScriptedReply.Lines(prompt), cancellationToken).ConfigureAwait(false);
@@ -149,18 +121,6 @@ internal sealed class ScriptedSession(SmtpScript script, ScriptedConnection reco
         }
 
         return answer;
-    }
-
-    private static string? Decode(string? base64)
-    {
-        try
-        {
-            return base64 is null ? null : Encoding.UTF8.GetString(Convert.FromBase64String(base64));
-        }
-        catch (FormatException)
-        {
-            return null;
-        }
     }
 
     private async Task<string?> ReadMessageAsync(CancellationToken cancellationToken)

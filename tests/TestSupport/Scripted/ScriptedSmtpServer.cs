@@ -18,16 +18,19 @@ public sealed class ScriptedSmtpServer : IAsyncDisposable
     private readonly Lock _lock = new();
     private readonly Task _acceptLoop;
 
-    private ScriptedSmtpServer(SmtpScript script)
+    private ScriptedSmtpServer(SmtpScript script, IPAddress? address = null)
     {
         _script = script;
-        _listener = new TcpListener(IPAddress.Loopback, 0);
+        _listener = new TcpListener(address ?? IPAddress.Loopback, 0);
         _listener.Start();
         _acceptLoop = AcceptAsync();
     }
 
     /// <summary>Starts a server answering from <paramref name="script"/> (defaults: a well-behaved ESMTP server).</summary>
     public static ScriptedSmtpServer Start(SmtpScript? script = null) => new(script ?? new SmtpScript());
+
+    /// <summary>Starts a server on another loopback address (e.g. <see cref="IPAddress.IPv6Loopback"/>).</summary>
+    public static ScriptedSmtpServer Start(SmtpScript script, IPAddress address) => new(script, address);
 
     /// <summary>Starts a server after letting <paramref name="configure"/> script it.</summary>
     public static ScriptedSmtpServer Start(Action<SmtpScript> configure)
@@ -40,8 +43,8 @@ public sealed class ScriptedSmtpServer : IAsyncDisposable
     /// <summary>The port listened on.</summary>
     public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
 
-    /// <summary>The address listened on (127.0.0.1).</summary>
-    public string Host => "127.0.0.1";
+    /// <summary>The address listened on, e.g. "127.0.0.1" or "::1".</summary>
+    public string Host => ((IPEndPoint)_listener.LocalEndpoint).Address.ToString();
 
     /// <summary>Connections accepted so far.</summary>
     public IReadOnlyList<ScriptedConnection> Connections
