@@ -1,0 +1,134 @@
+using System.Net;
+using System.Text.Json;
+using SmtpProbeHub.TestSupport.Postfix;
+using SmtpProbeHub.TestSupport.Scripted;
+
+namespace SmtpProbeHub.EndToEnd.Tests.Hub;
+
+/// <summary>The built hub as a real process, its built-in agent probing a real private Postfix.</summary>
+public sealed class HubEndToEndTests(PostfixInstance postfix) : IClassFixture<PostfixInstance>
+{
+    private static readonly string[] KbSteps = ["banner", "ehlo", "mail", "rcpt", "data", "message", "quit"];
+
+    private string KbRequest(string extra = "") =>
+        $$"""{"server":"{{postfix.Host}}","port":{{postfix.Port}},"from":"admin@test.com","to":["{{postfix.KnownRecipient}}"]{{extra}}}""";
+
+    [Fact]
+    public async Task KbSequence_AgainstRealPostfix_Answers200Passed_WithTheKbReplyCodes()
+    {
+        await using var hub = await HubHost.StartAsync();
+
+        // tls=none: the KB's plain sequence (with STARTTLS the dialog has extra steps, tested in the engine's tests).
+        var response = await hub.PostProbeAsync(KbRequest(",\"tls\":\"none\""), "?wait=30");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var probe = JsonDocument.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken)).RootElement;
+        Assert.Equal("completed", probe.GetProperty("status").GetString());
+        var run = Assert.Single(probe.GetProperty("runs").EnumerateArray());
+        Assert.Equal("hub", run.GetProperty("agent").GetProperty("name").GetString());
+        Assert.Equal("passed", run.GetProperty("verdict").GetString());
+        var steps = run.GetProperty("steps").EnumerateArray().ToList();
+        Assert.Equal(["resolve", "connect", .. KbSteps], steps.Select(s => s.GetProperty("name").GetString()));
+        var kb = steps.Skip(2).ToList();
+        Assert.Equal([220, 250, 250, 250, 354, 250, 221], kb.Select(s => s.GetProperty("reply").GetProperty("code").GetInt32()));
+        Assert.Contains(run.GetProperty("transcript").EnumerateArray(), t => t.GetProperty("text").GetString()!.Contains(postfix.BannerMarker, StringComparison.Ordinal));
+        Assert.False(string.IsNullOrEmpty(run.GetProperty("queueId").GetString()));
+    }
+
+    [Fact]
+    public async Task Events_OverSse_ShowEachStepAsItHappensThenTheEnd()
+    {
+        await using var hub = await HubHost.StartAsync();
+        var accepted = await hub.PostProbeAsync(KbRequest());
+        Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
+        var location = accepted.Headers.Location!.OriginalString;
+
+        using var response = await hub.Http.GetAsync(location + "/events", HttpCompletionOption.ResponseHeadersRead, TestContext.Current.CancellationToken);
+        Assert.Equal("text/event-stream", response.Content.Headers.ContentType?.MediaType);
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(TestContext.Current.CancellationToken));
+        var events = new List<(string Type, JsonElement Data)>();
+        string? type = null;
+        while (await reader.ReadLineAsync(TestContext.Current.CancellationToken) is { } line)
+        {
+            if (line.StartsWith("event: ", StringComparison.Ordinal))
+            {
+                type = line[7..];
+            }
+            else if (line.StartsWith("data: ", StringComparison.Ordinal))
+            {
+                events.Add((type!, JsonDocument.Parse(line[6..]).RootElement.Clone()));
+            }
+        }
+
+        // Opportunistic TLS (the default): STARTTLS and a second EHLO come between; the KB steps keep their order.
+        var steps = events.Where(e => e.Type == "step").Select(e => e.Data.GetProperty("step").GetProperty("name").GetString()!).ToList();
+        Assert.Contains("starttls", steps);
+        Assert.Equal(KbSteps, steps.Where(KbSteps.Contains).Distinct());
+        Assert.Contains(events, e => e.Type == "transcript" && e.Data.GetProperty("entry").GetProperty("direction").GetString() == "sent");
+        Assert.Equal("end", events[^1].Type);
+        Assert.Equal("passed", events[^1].Data.GetProperty("runs")[0].GetProperty("verdict").GetString());
+    }
+
+    [Fact]
+    public async Task Restart_StoredProbeSurvives_AndARunInFlightAtTheCrashEndsAsInterrupted()
+    {
+        // A server that accepts the connection and never greets: the run stays in flight until the crash.
+        await using var silent = ScriptedSmtpServer.Start(s => s.Banner = ScriptedReply.Never());
+        await using var hub = await HubHost.StartAsync();
+        var done = await hub.PostProbeAsync(KbRequest(), "?wait=30");
+        var doneId = JsonDocument.Parse(await done.Content.ReadAsStringAsync(TestContext.Current.CancellationToken)).RootElement.GetProperty("id").GetString();
+        var hanging = await hub.PostProbeAsync($$$"""{"server":"127.0.0.1","port":{{{silent.Port}}},"to":["alice@corp.test"],"timeouts":{"bannerSeconds":300,"totalSeconds":600}}""");
+        var hangingId = JsonDocument.Parse(await hanging.Content.ReadAsStringAsync(TestContext.Current.CancellationToken)).RootElement.GetProperty("id").GetString();
+        await WaitUntilAsync(async () => (await hub.GetJsonAsync($"/api/v1/probes/{hangingId}")).GetProperty("runs")[0].GetProperty("status").GetString() == "running");
+
+        await hub.KillAsync();
+        await hub.StartAgainAsync();
+
+        var survived = await hub.GetJsonAsync($"/api/v1/probes/{doneId}");
+        Assert.Equal("passed", survived.GetProperty("runs")[0].GetProperty("verdict").GetString());
+        var interrupted = await hub.GetJsonAsync($"/api/v1/probes/{hangingId}");
+        Assert.Equal("completed", interrupted.GetProperty("status").GetString());
+        Assert.Equal("agentLost", interrupted.GetProperty("runs")[0].GetProperty("status").GetString());
+        Assert.Equal("hub.restarted", interrupted.GetProperty("runs")[0].GetProperty("diagnosis").GetProperty("code").GetString());
+        Assert.Contains(hub.Output, l => l.Contains("in flight when the hub last stopped", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task CrLfInjection_Answers400_AndNoConnectionReachesPostfix()
+    {
+        await using var hub = await HubHost.StartAsync();
+        var connectsBefore = postfix.Log.ReadLines().Count(l => l.Contains(": connect from", StringComparison.Ordinal));
+
+        var response = await hub.PostProbeAsync($$"""{"server":"{{postfix.Host}}","port":{{postfix.Port}},"from":"a@b.c\r\nRCPT TO:<x@y.z>","to":["alice@corp.test"]}""", "?wait=10");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken)).RootElement;
+        Assert.True(problem.GetProperty("errors").TryGetProperty("from", out _));
+        await Task.Delay(1000, TestContext.Current.CancellationToken);
+        Assert.Equal(connectsBefore, postfix.Log.ReadLines().Count(l => l.Contains(": connect from", StringComparison.Ordinal)));
+        Assert.Equal(0, (await hub.GetJsonAsync("/api/v1/probes")).GetProperty("total").GetInt32());
+    }
+
+    [Fact]
+    public async Task Startup_SaysWhereSwaggerUiIs_AndThatWithoutKeysOnlyLoopbackIsServed()
+    {
+        await using var hub = await HubHost.StartAsync();
+
+        await WaitUntilAsync(() => Task.FromResult(hub.Output.Any(l => l.Contains($"Swagger UI: http://localhost:{hub.Port}/swagger", StringComparison.Ordinal))));
+        Assert.Contains(hub.Output, l => l.Contains("serving loopback clients only", StringComparison.Ordinal));
+        var ui = await hub.Http.GetAsync("/swagger/index.html", TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.OK, ui.StatusCode);
+        Assert.True(File.Exists(Path.Combine(hub.DataDirectory, "smtpprobehub.db")));
+    }
+
+    private static async Task WaitUntilAsync(Func<Task<bool>> condition, double seconds = 20)
+    {
+        var until = DateTime.UtcNow.AddSeconds(seconds);
+        while (!await condition())
+        {
+            Assert.True(DateTime.UtcNow < until, "condition not met in time");
+            await Task.Delay(100, TestContext.Current.CancellationToken);
+        }
+    }
+}

@@ -1,0 +1,152 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using System.Reflection;
+using System.Text;
+using System.Text.Json;
+using SmtpProbeHub.TestSupport.Peers;
+
+namespace SmtpProbeHub.EndToEnd.Tests.Hub;
+
+/// <summary>
+/// The built hub (src/Api/bin/…/SmtpProbeHub.Api.dll) as a real process on a loopback port with its
+/// embedded defaults (built-in agent on) and a temporary data directory; it can be killed and started
+/// again on the same port and data.
+/// </summary>
+internal sealed class HubHost : IAsyncDisposable
+{
+    private readonly string[] extraArguments;
+    private Process? process;
+
+    private HubHost(string[] extraArguments)
+    {
+        this.extraArguments = extraArguments;
+        Http = new HttpClient { BaseAddress = new Uri(BaseUrl), Timeout = TimeSpan.FromSeconds(90) };
+    }
+
+    public int Port { get; } = FreePorts.Tcp(IPAddress.Loopback);
+
+    public string BaseUrl => $"http://127.0.0.1:{Port}";
+
+    public string DataDirectory { get; } = Directory.CreateTempSubdirectory("e2e-hubhost-").FullName;
+
+    public HttpClient Http { get; }
+
+    /// <summary>Every line the hub wrote, across restarts.</summary>
+    public ConcurrentQueue<string> Output { get; } = new();
+
+    public static async Task<HubHost> StartAsync(params string[] extraArguments)
+    {
+        var hub = new HubHost(extraArguments);
+        await hub.StartAgainAsync();
+        return hub;
+    }
+
+    public async Task StartAgainAsync()
+    {
+        var dll = BuiltHubDll();
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var argument in new[] { dll, "--urls", BaseUrl, $"--Hub:DataDirectory={DataDirectory}" }.Concat(extraArguments))
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        // The content root is where the hub's appsettings.json sits, as for an installed hub.
+        info.WorkingDirectory = Path.GetDirectoryName(dll)!;
+        info.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        info.Environment["Logging__Console__FormatterName"] = "simple";
+        info.Environment["Logging__Console__FormatterOptions__SingleLine"] = "true";
+        process = new Process { StartInfo = info };
+        process.OutputDataReceived += (_, e) => Append(e.Data);
+        process.ErrorDataReceived += (_, e) => Append(e.Data);
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+
+        var until = DateTime.UtcNow.AddSeconds(60);
+        while (DateTime.UtcNow < until && !process.HasExited)
+        {
+            try
+            {
+                if ((await Http.GetAsync("/health/ready", TestContext.Current.CancellationToken)).IsSuccessStatusCode)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+
+            await Task.Delay(100, TestContext.Current.CancellationToken);
+        }
+
+        throw new InvalidOperationException($"The hub did not become ready:\n{Text}");
+    }
+
+    public string Text => string.Join('\n', Output);
+
+    /// <summary>SIGKILL: the hub gets no chance to finish anything, as in a crash.</summary>
+    public async Task KillAsync()
+    {
+        if (process is { HasExited: false })
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync(TestContext.Current.CancellationToken);
+        }
+    }
+
+    public Task<HttpResponseMessage> PostProbeAsync(string json, string query = "") =>
+        Http.PostAsync("/api/v1/probes" + query, new StringContent(json, Encoding.UTF8, "application/json"), TestContext.Current.CancellationToken);
+
+    public async Task<JsonElement> GetJsonAsync(string path)
+    {
+        var text = await Http.GetStringAsync(path, TestContext.Current.CancellationToken);
+        return JsonDocument.Parse(text).RootElement.Clone();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Http.Dispose();
+        if (process is not null)
+        {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+                await process.WaitForExitAsync(CancellationToken.None);
+            }
+
+            process.Dispose();
+        }
+
+        try
+        {
+            Directory.Delete(DataDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    private void Append(string? line)
+    {
+        if (line is not null)
+        {
+            Output.Enqueue(line);
+        }
+    }
+
+    private static string BuiltHubDll()
+    {
+        var configuration = typeof(HubHost).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "SmtpProbeHub.sln")))
+            {
+                var dll = Path.Combine(dir.FullName, "src", "Api", "bin", configuration, "net10.0", "SmtpProbeHub.Api.dll");
+                return File.Exists(dll) ? dll : throw new FileNotFoundException($"Build src/Api ({configuration}) first.", dll);
+            }
+        }
+
+        throw new InvalidOperationException($"SmtpProbeHub.sln not found above {AppContext.BaseDirectory}");
+    }
+}
