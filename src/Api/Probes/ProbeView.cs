@@ -1,4 +1,5 @@
 using SmtpProbeHub.Api.Dispatch;
+using SmtpProbeHub.Api.Probes.Comparison;
 
 namespace SmtpProbeHub.Api.Probes;
 
@@ -25,4 +26,10 @@ public sealed record ProbeView
 
     /// <summary>One run per agent.</summary>
     public required IReadOnlyList<RunView> Runs { get; init; }
+
+    /// <summary>
+    /// What the vantage points saw side by side (inside vs outside, …) with the likely cause of any difference;
+    /// null when the probe has a single run (and in probe lists).
+    /// </summary>
+    public ProbeComparison? Comparison { get; init; }
 }

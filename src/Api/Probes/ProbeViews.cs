@@ -1,3 +1,5 @@
+using SmtpProbeHub.Api.Dispatch;
+using SmtpProbeHub.Api.Probes.Comparison;
 using SmtpProbeHub.Api.Storage;
 
 namespace SmtpProbeHub.Api.Probes;
@@ -14,7 +16,16 @@ internal static class ProbeViews
         Server = probe.Plan.Server,
         To = probe.Plan.To,
         Runs = [.. probe.Runs.Select(r => From(r, withDetail))],
+        Comparison = withDetail ? CompareRuns(probe.Runs) : null,
     };
+
+    /// <summary>Only completed runs carry a result to compare; the others are listed as not compared.</summary>
+    public static ProbeComparison? CompareRuns(IReadOnlyList<RunRecord> runs) => RunComparer.Compare(
+    [
+        .. runs.Select(r => new ComparedRun(
+            new RunRef(r.Id, r.Agent.Name, ZoneNames.Of(r.Agent.Labels)),
+            r.Status == RunStatus.Completed ? r.Result : null)),
+    ]);
 
     public static RunView From(RunRecord run, bool withDetail = true)
     {

@@ -4,6 +4,5 @@ namespace SmtpProbeHub.Api.Probes.Comparison;
 
 /// <summary>The input of a comparison: one run as stored.</summary>
 /// <param name="Ref">The run, its agent and zone.</param>
-/// <param name="Status">The run status in contract words (completed, agentLost, …).</param>
 /// <param name="Result">The engine's result; null when the run ended without one (it is then not compared).</param>
-internal sealed record ComparedRun(RunRef Ref, string Status, ProbeResult? Result);
+internal sealed record ComparedRun(RunRef Ref, ProbeResult? Result);

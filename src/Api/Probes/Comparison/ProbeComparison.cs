@@ -2,7 +2,7 @@ namespace SmtpProbeHub.Api.Probes.Comparison;
 
 /// <summary>
 /// What the vantage points saw, side by side: present on every probe with more than one run. When they disagree,
-/// <see cref="Findings"/> says what differs, the likely cause and what to check next.
+/// the findings say what differs, the likely cause and what to check next.
 /// </summary>
 public sealed record ProbeComparison
 {

@@ -10,8 +10,8 @@ internal static class Results
 
     public static readonly ResolutionReport CorpMx = new("corp.test", false, [new MailHost("mx.corp.test", 10, ["192.0.2.25"])]);
 
-    public static ComparedRun Run(string zone, ProbeResult? result, string? agent = null, string status = "completed") =>
-        new(new RunRef(Guid.NewGuid(), agent ?? $"{zone}-1", zone), status, result);
+    public static ComparedRun Run(string zone, ProbeResult? result, string? agent = null) =>
+        new(new RunRef(Guid.NewGuid(), agent ?? $"{zone}-1", zone), result);
 
     /// <summary>The whole KB sequence accepted; STARTTLS used when <paramref name="thumbprint"/> is given.</summary>
     public static ProbeResult Passed(ResolutionReport? resolution = null, string? thumbprint = "AA11", bool offersStartTls = true)
