@@ -47,6 +47,12 @@ internal sealed class SmtpConnection : IAsyncDisposable
             throw new ArgumentException("a command line must not contain CR or LF", nameof(line));
         }
 
+        if (_reader.HasBufferedData)
+        {
+            // A reply nobody asked for would be taken as the answer to this command: the dialog is out of step.
+            throw new SmtpProtocolException(DiagnosisCodes.ProtocolViolation, "the server sent a reply before the command was sent (unsolicited data)");
+        }
+
         var shown = _redactor.Redact(shownAs ?? line);
         _transcript.Add(TranscriptDirection.Sent, shown);
         await _stream.WriteAsync(Encoding.UTF8.GetBytes(line + "\r\n"), cancellationToken).ConfigureAwait(false);

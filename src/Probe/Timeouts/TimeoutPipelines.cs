@@ -14,8 +14,19 @@ internal sealed class TimeoutPipelines(TimeProvider timeProvider)
 
     private readonly ConcurrentDictionary<TimeSpan, ResiliencePipeline> _pipelines = new();
 
-    public ResiliencePipeline For(TimeSpan timeout) =>
-        _pipelines.GetOrAdd(timeout, t => new ResiliencePipelineBuilder { TimeProvider = timeProvider }.AddTimeout(t).Build());
+    /// <summary>Plans choose their own timeouts; past this many distinct values pipelines are built per use instead of cached.</summary>
+    private const int MaxCached = 256;
+
+    public ResiliencePipeline For(TimeSpan timeout)
+    {
+        if (_pipelines.TryGetValue(timeout, out var cached))
+        {
+            return cached;
+        }
+
+        var pipeline = new ResiliencePipelineBuilder { TimeProvider = timeProvider }.AddTimeout(timeout).Build();
+        return _pipelines.Count < MaxCached ? _pipelines.GetOrAdd(timeout, pipeline) : pipeline;
+    }
 
     public ResiliencePipeline ForSeconds(double seconds) => For(TimeSpan.FromSeconds(seconds));
 }

@@ -144,4 +144,16 @@ public sealed class HostileServerTests
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Probes.Runner().RunAsync(Plan(server), null, cts.Token));
     }
+
+    [Fact]
+    public async Task UnsolicitedReply_IsAProtocolViolation_AndTheCommandIsNotSent()
+    {
+        await using var server = ScriptedSmtpServer.Start(s => s.Banner = ScriptedReply.Lines("220 scripted.test ESMTP", "250 2.0.0 nobody asked"));
+
+        var (result, _) = await TimedAsync(Plan(server));
+
+        Assert.Equal(StepName.Ehlo, result.FailedStep);
+        Assert.Equal("protocol.violation", result.Diagnosis!.Code);
+        Assert.Empty(server.ReceivedCommands);
+    }
 }
