@@ -13,7 +13,8 @@ internal sealed class ActiveProbe(Guid id, int runs)
     /// <summary>Set once every run has ended and the probe's final state is stored.</summary>
     public TaskCompletionSource Ended { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public List<Task> RunTasks { get; } = [];
+    /// <summary>Read by StopAsync while SubmitAsync may still add: a concurrent collection.</summary>
+    public System.Collections.Concurrent.ConcurrentBag<Task> RunTasks { get; } = [];
 
     /// <summary>True when this was the last run to end.</summary>
     public bool RunEnded() => Interlocked.Decrement(ref remaining) == 0;

@@ -47,6 +47,7 @@ public sealed class SwaggerBrowserTests
         Assert.Equal([Key], sentKeys);
         var probes = await WithKeyAsync(hub, "/api/v1/probes");
         Assert.Contains("\"total\":1", probes, StringComparison.Ordinal);
+        Assert.DoesNotContain(hub.Output, line => line.Contains(Key, StringComparison.Ordinal));
     }
 
     private static async Task<string> WithKeyAsync(HubHost hub, string path)
