@@ -1,0 +1,44 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace SmtpProbeHub.Benchmarks.Harness;
+
+/// <summary>The built agent in worker mode (<c>run</c>), dialing the hub over gRPC like a remote agent.</summary>
+internal static class AgentProcess
+{
+    public const string ConnectedLine = "Connected to hub";
+
+    /// <summary>Starts an agent and waits until it logs that the hub welcomed it; returns it and the ms from start to connected.</summary>
+    public static async Task<(ChildProcess Agent, double StartToConnectedMs)> StartAsync(
+        BenchSettings settings, string agentPath, HubProcess hub, string name, IDictionary<string, string> labels, int capacity,
+        IDictionary<string, string>? environment = null)
+    {
+        var args = new List<string>
+        {
+            "run", "--hub", hub.GrpcUrl, "--name", name, "--capacity", capacity.ToString(CultureInfo.InvariantCulture),
+            "--data-dir", settings.Scratch("agent-" + name),
+        };
+        foreach (var (key, value) in labels)
+        {
+            args.AddRange(["--label", $"{key}={value}"]);
+        }
+
+        var env = new Dictionary<string, string> { ["Agent__Token"] = HubProcess.AgentToken };
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        {
+            env[key] = value;
+        }
+
+        var agent = ChildProcess.Start(name, agentPath, args, env);
+        try
+        {
+            var connected = await agent.WaitForLineAsync(ConnectedLine, TimeSpan.FromSeconds(60));
+            return (agent, Stopwatch.GetElapsedTime(agent.StartedAt, connected).TotalMilliseconds);
+        }
+        catch
+        {
+            await agent.DisposeAsync();
+            throw;
+        }
+    }
+}

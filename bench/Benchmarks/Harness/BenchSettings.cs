@@ -1,0 +1,70 @@
+namespace SmtpProbeHub.Benchmarks.Harness;
+
+/// <summary>What to run and at which sizes: the defaults fit a few minutes on a 2-core machine; --smoke only checks the harness works.</summary>
+internal sealed record BenchSettings
+{
+    public required string RepoRoot { get; init; }
+    public required string OutputDirectory { get; init; }
+    public required string HubPath { get; init; }
+    public required string AgentPath { get; init; }
+    public string? PublishedAgentPath { get; init; }
+    public IReadOnlySet<string> Sections { get; init; } = new HashSet<string>(AllSections);
+    public bool Smoke { get; init; }
+
+    public static readonly string[] AllSections = ["latency", "throughput", "fleet", "footprint", "micro"];
+
+    public int LatencyProbes => Smoke ? 10 : 200;
+    public int LatencyWarmup => Smoke ? 2 : 10;
+    public int[] Concurrency => Smoke ? [4] : [1, 4, 16, 64];
+    public TimeSpan ThroughputPoint => Smoke ? TimeSpan.FromSeconds(1) : TimeSpan.FromSeconds(4);
+    public int[] FleetSizes => Smoke ? [50] : [1_000, 10_000];
+    public int FanOut => Smoke ? 50 : 1_000;
+    public int FanOutRepeats => Smoke ? 1 : 3;
+    public TimeSpan FleetRest => Smoke ? TimeSpan.FromSeconds(2) : TimeSpan.FromSeconds(10);
+    public int FootprintConcurrent => Smoke ? 10 : 100;
+    public int StartRepeats => Smoke ? 1 : 5;
+
+    /// <summary>A directory for this run's scratch files (databases, agent data), under the results folder's tmp/.</summary>
+    public string Scratch(string name)
+    {
+        var path = Path.Combine(OutputDirectory, "tmp", "run", name + "-" + Guid.NewGuid().ToString("n")[..8]);
+        Directory.CreateDirectory(path);
+        return path;
+    }
+
+    public static BenchSettings Parse(string[] args)
+    {
+        var root = FindRepoRoot();
+        string? Value(string name)
+        {
+            var i = Array.IndexOf(args, name);
+            return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+        }
+
+        var sections = args.Where(a => AllSections.Contains(a)).ToHashSet();
+        var published = Value("--published-agent");
+        return new BenchSettings
+        {
+            RepoRoot = root,
+            OutputDirectory = Path.GetFullPath(Value("--out") ?? Path.Combine(root, "bench", "results")),
+            HubPath = Path.GetFullPath(Value("--hub") ?? Path.Combine(root, "src", "Api", "bin", "Release", "net10.0", "SmtpProbeHub.Api")),
+            AgentPath = Path.GetFullPath(Value("--agent") ?? published ?? Path.Combine(root, "src", "Agent", "bin", "Release", "net10.0", "SmtpProbeHub.Agent")),
+            PublishedAgentPath = published is null ? null : Path.GetFullPath(published),
+            Sections = sections.Count > 0 ? sections : new HashSet<string>(AllSections),
+            Smoke = args.Contains("--smoke"),
+        };
+    }
+
+    private static string FindRepoRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "SmtpProbeHub.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        return Directory.GetCurrentDirectory();
+    }
+}

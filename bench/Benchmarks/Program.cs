@@ -1,0 +1,3 @@
+using SmtpProbeHub.Benchmarks.Harness;
+
+return await BenchCommand.RunAsync(args);

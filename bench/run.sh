@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Runs the benchmarks of issue 6 and writes bench/results/latest.json and bench/results/latest.md.
+#
+#   bash bench/run.sh                 every section at default sizes (a few minutes on 2 cores)
+#   bash bench/run.sh --smoke         tiny sizes, only checks that the harness works (writes smoke.json/.md, not committed)
+#   bash bench/run.sh latency fleet   some sections only: latency throughput fleet footprint micro
+#   bash bench/run.sh --no-build ...  use the Release builds already there (scripts/test.sh built the solution)
+#
+# Needs root (private Postfix instances, like the tests) and installs Postfix and swaks when missing.
+# Only loopback traffic: a private Postfix, an in-process SMTP sink, the hub and agents on 127.0.0.1.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+
+smoke=false; build=true; args=()
+for arg in "$@"; do
+  case "$arg" in
+    --smoke) smoke=true; args+=("$arg") ;;
+    --no-build) build=false ;;
+    *) args+=("$arg") ;;
+  esac
+done
+
+bash scripts/install-test-deps.sh
+if [ ! -x /usr/bin/swaks ]; then
+  [ "$(id -u)" -eq 0 ] || { echo "swaks is missing; run as root or install it (Debian package swaks)" >&2; exit 1; }
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends swaks \
+    || { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends swaks; }
+fi
+
+if $build; then
+  for project in src/Api src/Agent bench/Benchmarks; do
+    dotnet build "$project" -c Release -warnaserror -v q -nologo
+  done
+fi
+
+agent_args=()
+if ! $smoke; then
+  # The agent as shipped (README "Installing an agent"): one self-contained file. Its size is a result; the
+  # latency, throughput and footprint sections run this binary.
+  published=bench/results/tmp/agent
+  rm -rf "$published"
+  dotnet publish src/Agent -c Release -r linux-x64 --self-contained -p:PublishSingleFile=true -o "$published" -v q -nologo
+  agent_args=(--published-agent "$published/SmtpProbeHub.Agent")
+fi
+
+exec dotnet bench/Benchmarks/bin/Release/net10.0/SmtpProbeHub.Benchmarks.dll "${args[@]}" "${agent_args[@]}"
