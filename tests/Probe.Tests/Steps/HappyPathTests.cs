@@ -81,6 +81,24 @@ public sealed class HappyPathTests
         Assert.Equal(result.Steps, observer.Steps);
     }
 
+    [Fact]
+    public async Task OneRunner_ManyConcurrentProbes_EachGetsItsOwnResult()
+    {
+        await using var server = ScriptedSmtpServer.Start();
+        var runner = Probes.Runner();
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 20).Select(i =>
+            runner.RunAsync(Probes.PlanFor(server, $"user{i}@corp.test") with { ProbeId = $"p{i}" }, null, TestContext.Current.CancellationToken)));
+
+        Assert.All(results, r => Assert.Equal(Verdict.Passed, r.Verdict));
+        Assert.Equal(20, server.ConnectionCount);
+        for (var i = 0; i < results.Length; i++)
+        {
+            Assert.Contains(results[i].Transcript, t => t.Text == $"RCPT TO:<user{i}@corp.test>");
+            Assert.Contains(results[i].Transcript, t => t.Text == $"X-SmtpProbeHub-Probe-Id: p{i}");
+        }
+    }
+
     private sealed class RecordingObserver : IProbeObserver
     {
         public List<TranscriptEntry> Transcript { get; } = [];

@@ -213,4 +213,15 @@ public sealed class PlanValidatorTests
         Assert.Equal("invalid_characters", Single(Valid with { ProbeId = "a b" }).Code);
         Assert.Equal("control_characters", Single(Valid with { ProbeId = "a\r\nBcc: x" }).Code);
     }
+
+    [Fact]
+    public void NullsFromADeserializedRequest_AreRequiredErrors_NotExceptions()
+    {
+        var plan = new ProbePlan { To = null!, From = null!, Helo = null!, Message = null!, Timeouts = null!, ProbeId = null! };
+
+        var errors = PlanValidator.Validate(plan);
+
+        Assert.Equal(["to", "from", "helo", "message", "timeouts", "probeId"], errors.Select(e => e.Field));
+        Assert.All(errors, e => Assert.Equal("required", e.Code));
+    }
 }
