@@ -60,7 +60,18 @@ public sealed partial class ProbeDispatcher(
         var state = new ActiveProbe(id, runs.Count);
         active[id] = state;
         bus.Open(id);
-        await store.CreateAsync(probe, cancellationToken);
+        try
+        {
+            // Not the request's token: once storing starts, the probe is accepted even if the client goes away.
+            await store.CreateAsync(probe, CancellationToken.None);
+        }
+        catch
+        {
+            active.TryRemove(id, out _);
+            bus.Close(id, new { id, status = "failed" });
+            throw;
+        }
+
         metrics.ProbeAccepted();
         LogAccepted(id, runs.Count, string.Join(",", agents.Select(a => a.Agent.Name)));
 

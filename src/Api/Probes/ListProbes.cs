@@ -18,8 +18,6 @@ internal static class ListProbes
     /// <param name="createdBefore">Probes created before this time (ISO 8601).</param>
     /// <param name="page">1-based page number (default 1).</param>
     /// <param name="pageSize">Probes per page, 1–200 (default 50).</param>
-    /// <param name="store">Storage.</param>
-    /// <param name="cancellationToken">Request aborted.</param>
     public static async Task<IResult> HandleAsync(
         string? status, string? verdict, string? agent, string? server, string? domain,
         DateTimeOffset? createdAfter, DateTimeOffset? createdBefore, int? page, int? pageSize,
