@@ -14,7 +14,8 @@ internal static class TcpConnector
     public static async Task<ConnectOutcome> ConnectAsync(
         IReadOnlyList<ResolvedHost> hosts, int port, ResiliencePipeline perAttempt, TranscriptRecorder transcript, CancellationToken cancellationToken)
     {
-        var last = new ConnectOutcome(null, hosts[0].Name, null, DiagnosisCodes.ConnectFailed, "no address to try");
+        ConnectOutcome? worst = null;
+        var attempts = new List<string>();
         foreach (var host in hosts)
         {
             foreach (var address in host.Addresses)
@@ -35,7 +36,8 @@ internal static class TcpConnector
                 {
                     socket.Dispose();
                     transcript.Info($"Connecting to {endPoint}: timed out");
-                    last = new ConnectOutcome(null, host.Name, address, DiagnosisCodes.ConnectTimeout, $"{endPoint}: no answer within the connect timeout");
+                    attempts.Add($"{endPoint} timed out");
+                    worst = MostTelling(worst, new ConnectOutcome(null, host.Name, address, DiagnosisCodes.ConnectTimeout, null));
                 }
                 catch (SocketException e)
                 {
@@ -48,7 +50,8 @@ internal static class TcpConnector
                         _ => DiagnosisCodes.ConnectFailed,
                     };
                     transcript.Info($"Connecting to {endPoint}: {e.SocketErrorCode} ({e.Message})");
-                    last = new ConnectOutcome(null, host.Name, address, code, $"{endPoint}: {e.SocketErrorCode}");
+                    attempts.Add($"{endPoint} {e.SocketErrorCode}");
+                    worst = MostTelling(worst, new ConnectOutcome(null, host.Name, address, code, null));
                 }
                 catch
                 {
@@ -58,7 +61,27 @@ internal static class TcpConnector
             }
         }
 
-        return last;
+        return (worst ?? new ConnectOutcome(null, hosts[0].Name, null, DiagnosisCodes.ConnectFailed, null)) with
+        {
+            Detail = attempts.Count > 0 ? string.Join("; ", attempts) : "no address to try",
+        };
+    }
+
+    /// <summary>
+    /// With several addresses the diagnosis follows the most telling failure: a refusal proves the host is up
+    /// with nothing listening, a timeout points at a firewall; unreachable and other errors say least.
+    /// </summary>
+    private static ConnectOutcome MostTelling(ConnectOutcome? current, ConnectOutcome candidate)
+    {
+        static int Rank(string? code) => code switch
+        {
+            DiagnosisCodes.ConnectRefused => 3,
+            DiagnosisCodes.ConnectTimeout => 2,
+            DiagnosisCodes.ConnectUnreachable => 1,
+            _ => 0,
+        };
+
+        return current is null || Rank(candidate.FailureCode) > Rank(current.FailureCode) ? candidate : current;
     }
 }
 

@@ -126,7 +126,8 @@ internal sealed class ProbeSequence(ProbeSession session, MxResolver resolver)
         var port = Plan.EffectivePort;
         if (resolved.FailureCode is { } code)
         {
-            session.Server = new ServerEndpoint(Plan.Server ?? resolved.Detail ?? "", null, port);
+            var recipient = Plan.To[0];
+            session.Server = new ServerEndpoint(Plan.Server ?? recipient[(recipient.LastIndexOf('@') + 1)..], null, port);
             session.End(scope, StepOutcome.Error, detail: resolved.Detail, diagnosisCode: code, diagnosisDetail: resolved.Detail);
             return false;
         }

@@ -65,6 +65,7 @@ public sealed class ConnectTests
 
         Assert.Equal(StepName.Resolve, result.FailedStep);
         Assert.Equal("dns.nxdomain", result.Diagnosis!.Code);
+        Assert.Equal(new ServerEndpoint("nowhere.test", null, 25), result.Server);
         Assert.Equal([StepName.Resolve], result.Steps.Select(s => s.Name));
         Assert.DoesNotContain(result.Transcript, t => t.Text.StartsWith("Trying", StringComparison.Ordinal));
     }
@@ -91,5 +92,24 @@ public sealed class ConnectTests
             Assert.Equal("::1", result.Server!.Address);
             Assert.Contains(result.Transcript, t => t.Text.StartsWith($"Trying [::1]:{server.Port}", StringComparison.Ordinal));
         }
+    }
+
+    [Fact]
+    public async Task EveryAddressRefused_ListsEachAttempt_AndNamesTheFirstRefusingHost()
+    {
+        var port = ClosedPort();
+        var dns = new FakeDns()
+            .WithMx("corp.test", ("mx1.corp.test", 10), ("mx2.corp.test", 20))
+            .WithHost("mx1.corp.test", "127.0.0.2")
+            .WithHost("mx2.corp.test", "127.0.0.3");
+        var runner = new ProbeRunner(new ProbeEngineOptions(), null, dns);
+
+        var result = await runner.RunAsync(new ProbePlan { To = ["alice@corp.test"], Port = port }, null, TestContext.Current.CancellationToken);
+
+        Assert.Equal("connect.refused", result.Diagnosis!.Code);
+        var detail = result.Step(StepName.Connect).Detail!;
+        Assert.Contains($"127.0.0.2:{port} ConnectionRefused", detail, StringComparison.Ordinal);
+        Assert.Contains($"127.0.0.3:{port} ConnectionRefused", detail, StringComparison.Ordinal);
+        Assert.Equal("mx1.corp.test", result.Server!.Host);
     }
 }
