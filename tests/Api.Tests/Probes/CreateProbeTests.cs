@@ -88,7 +88,8 @@ public sealed class CreateProbeTests
     public async Task Post_AuthPassword_IsGivenToTheAgentButNeverStoredOrReturned()
     {
         var runner = new FakeRunner();
-        await using var hub = new HubFactory(runner);
+        var data = Directory.CreateTempSubdirectory("hubtest-").FullName;
+        await using var hub = new HubFactory(runner, dataDirectory: data);
         var client = hub.CreateClient();
         const string secret = "S3cr3t-Never-Stored";
 
@@ -102,10 +103,14 @@ public sealed class CreateProbeTests
         Assert.DoesNotContain(secret, get, StringComparison.Ordinal);
         Assert.DoesNotContain(secret, await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), StringComparison.Ordinal);
         await hub.DisposeAsync();
-        foreach (var file in Directory.GetFiles(hub.DataDirectory))
+        var files = Directory.GetFiles(data);
+        Assert.NotEmpty(files);
+        foreach (var file in files)
         {
             var bytes = await File.ReadAllBytesAsync(file, TestContext.Current.CancellationToken);
             Assert.DoesNotContain(secret, System.Text.Encoding.UTF8.GetString(bytes), StringComparison.Ordinal);
         }
+
+        Directory.Delete(data, recursive: true);
     }
 }

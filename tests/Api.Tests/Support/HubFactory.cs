@@ -14,10 +14,12 @@ namespace SmtpProbeHub.Api.Tests.Support;
 internal sealed class HubFactory : WebApplicationFactory<Program>
 {
     private readonly Dictionary<string, string?> settings;
+    private readonly bool ownsDataDirectory;
 
     public HubFactory(IProbeRunner? runner = null, Dictionary<string, string?>? settings = null, string? dataDirectory = null)
     {
         Runner = runner;
+        ownsDataDirectory = dataDirectory is null;
         DataDirectory = dataDirectory ?? Directory.CreateTempSubdirectory("hubtest-").FullName;
         this.settings = settings ?? [];
     }
@@ -48,5 +50,15 @@ internal sealed class HubFactory : WebApplicationFactory<Program>
 
             ExtraServices?.Invoke(services);
         });
+    }
+
+    /// <summary>Stops the hub and removes the data directory it created (not one a test passed in).</summary>
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        if (ownsDataDirectory && Directory.Exists(DataDirectory))
+        {
+            Directory.Delete(DataDirectory, recursive: true);
+        }
     }
 }
