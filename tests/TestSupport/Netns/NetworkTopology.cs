@@ -74,8 +74,8 @@ public sealed class NetworkTopology : IAsyncDisposable
         IpCommand.TryExecAsync(ns, timeout, file, arguments);
 
     /// <summary>Starts a long-running process in <paramref name="ns"/>; dispose it to stop it (the topology kills what is left).</summary>
-    public NamespaceProcess Start(string name, string ns, string file, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null) =>
-        NamespaceProcess.Start(name, ns, file, arguments, environment);
+    public NamespaceProcess Start(string name, string ns, string file, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null, string? workingDirectory = null) =>
+        NamespaceProcess.Start(name, ns, file, arguments, environment, workingDirectory);
 
     /// <summary>
     /// Tries a TCP connection from inside <paramref name="ns"/>: <see cref="SocketError.Success"/>, or how it failed

@@ -41,5 +41,18 @@ internal static class RunFacts
         ? string.Join(", ", res.Hosts.Select(h => h.Addresses.Count == 0 ? h.Name : $"{h.Name} ({string.Join(", ", h.Addresses)})"))
         : "no mail host";
 
-    public static string Target(ProbeResult r) => r.Server is { } s ? $"{s.Address ?? s.Host}:{s.Port}" : "the server";
+    /// <summary>"mx.corp.test (192.0.2.25) port 25": the name, and the address(es) tried when no connection was made.</summary>
+    public static string Target(ProbeResult r)
+    {
+        if (r.Server is not { } s)
+        {
+            return "the server";
+        }
+
+        var addresses = s.Address is { } address
+            ? [address]
+            : r.Resolution?.Hosts.FirstOrDefault(h => string.Equals(h.Name.TrimEnd('.'), s.Host.TrimEnd('.'), StringComparison.OrdinalIgnoreCase))?.Addresses ?? [];
+        var named = addresses.Count == 0 || addresses.Contains(s.Host) ? s.Host : $"{s.Host} ({string.Join(", ", addresses)})";
+        return $"{named} port {s.Port}";
+    }
 }

@@ -36,6 +36,7 @@ public sealed class RunComparerTests
         var finding = Assert.Single(comparison.Findings);
         Assert.Equal(FindingCodes.InboundFiltered, finding.Code);
         Assert.Equal([outside.Ref], finding.Runs);
+        Assert.Equal("Outside times out connecting to mx.corp.test (192.0.2.25) port 25 while inside connects", finding.Summary);
         Assert.Contains("filtered", finding.Cause, StringComparison.Ordinal);
         Assert.Contains("NAT", finding.NextStep, StringComparison.Ordinal);
         Assert.Equal(finding.Summary, comparison.Summary);
