@@ -1,3 +1,4 @@
+using SmtpProbeHub.Api.AgentHub;
 using SmtpProbeHub.Api.Agents;
 using SmtpProbeHub.Api.Operations;
 using SmtpProbeHub.Api.Probes;
@@ -7,6 +8,7 @@ using SmtpProbeHub.Api.Storage;
 using SmtpProbeHub.Api.Swagger;
 
 var builder = WebApplication.CreateBuilder(args);
+builder.AddAgentHub();
 builder.Services
     .AddApiConventions()
     .AddStorageServices(builder.Configuration, builder.Environment)
@@ -24,6 +26,7 @@ app.UseSwaggerApi();
 app.MapOperationsApi();
 app.MapProbesApi();
 app.MapAgentsApi();
+app.MapAgentHub();
 app.Run();
 
 /// <summary>The hub's entry point (public for WebApplicationFactory).</summary>

@@ -53,6 +53,7 @@ public sealed partial class ProbeDispatcher
         try
         {
             await recorder.EndedAsync(status, result, diagnosis);
+            (agent.Agent as IAcknowledgesResults)?.ResultStored(assignment.RunId);
             LogRunEnded(status, result?.Verdict);
         }
         catch (Exception ex)

@@ -15,7 +15,8 @@ internal sealed class ApiKeyMiddleware(RequestDelegate next, ApiKeys keys)
     public async Task InvokeAsync(HttpContext context)
     {
         var path = context.Request.Path;
-        if (path.StartsWithSegments("/health"))
+        // Agents authenticate on the gRPC stream with their own tokens (AgentHub/AgentTokens).
+        if (path.StartsWithSegments("/health") || path.StartsWithSegments(AgentHub.AgentHubService.PathPrefix))
         {
             await next(context);
             return;

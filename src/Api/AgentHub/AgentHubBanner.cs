@@ -1,0 +1,28 @@
+using Microsoft.Extensions.Options;
+
+namespace SmtpProbeHub.Api.AgentHub;
+
+/// <summary>Says at start where agents connect and whether any can (never the tokens themselves).</summary>
+internal sealed class AgentHubBanner(IOptions<AgentHubOptions> options, AgentTokens tokens, ILogger<AgentHubBanner> logger) : IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        var url = options.Value.Url;
+        if (string.IsNullOrWhiteSpace(url))
+        {
+            logger.LogInformation("Remote agents off (Hub:Grpc:Url is empty)");
+        }
+        else if (tokens.Count == 0)
+        {
+            logger.LogWarning("Agent endpoint {GrpcUrl}: no agent token configured (Hub:AgentTokens), so every remote agent is refused", url);
+        }
+        else
+        {
+            logger.LogInformation("Agent endpoint {GrpcUrl}: {TokenCount} agent token(s) configured", url, tokens.Count);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}

@@ -1,0 +1,42 @@
+using Microsoft.Extensions.Options;
+
+namespace SmtpProbeHub.Api.AgentHub;
+
+internal static class AgentHubExtensions
+{
+    /// <summary>The gRPC endpoint for remote agents: options, tokens, the service and Kestrel's endpoints.</summary>
+    public static WebApplicationBuilder AddAgentHub(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddGrpc(grpc => grpc.MaxReceiveMessageSize = 8 * 1024 * 1024);
+        builder.Services.AddOptions<AgentHubOptions>().BindConfiguration(AgentHubOptions.Section)
+            .Validate(o => string.IsNullOrWhiteSpace(o.Url) || (Uri.TryCreate(o.Url, UriKind.Absolute, out var u) && u.Scheme is "http" or "https"),
+                "Hub:Grpc:Url must be an http:// or https:// URL, or empty to turn remote agents off.")
+            .Validate(o => o.HeartbeatSeconds >= 1 && o.HeartbeatTimeoutSeconds >= 2 * o.HeartbeatSeconds,
+                "Hub:Grpc:HeartbeatSeconds must be >= 1 and HeartbeatTimeoutSeconds at least twice it.")
+            .Validate(o => o.HelloTimeoutSeconds > 0 && o.KeepAlivePingSeconds >= 1, "Hub:Grpc:HelloTimeoutSeconds and KeepAlivePingSeconds must be positive.")
+            .ValidateOnStart();
+        builder.Services.AddOptions<AgentTokenOptions>().BindConfiguration(AgentTokenOptions.Section);
+        builder.Services.AddSingleton<AgentTokens>();
+        builder.Services.AddHostedService<AgentHubBanner>();
+        builder.WebHost.ConfigureKestrel((context, kestrel) => HubKestrelEndpoints.Configure(kestrel, context.Configuration));
+        return builder;
+    }
+
+    public static IEndpointRouteBuilder MapAgentHub(this IEndpointRouteBuilder app)
+    {
+        var options = app.ServiceProvider.GetRequiredService<IOptions<AgentHubOptions>>().Value;
+        if (string.IsNullOrWhiteSpace(options.Url))
+        {
+            return app;
+        }
+
+        var service = app.MapGrpcService<AgentHubService>();
+        // Served on the agents' endpoint only (when its port is known in advance).
+        if (new Uri(options.Url).Port is var port and > 0)
+        {
+            service.RequireHost($"*:{port}");
+        }
+
+        return app;
+    }
+}

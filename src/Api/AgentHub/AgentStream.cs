@@ -1,0 +1,46 @@
+using System.Threading.Channels;
+using Grpc.Core;
+using SmtpProbeHub.Contracts.V1;
+
+namespace SmtpProbeHub.Api.AgentHub;
+
+/// <summary>
+/// The hub's side of one agent stream. gRPC allows one write at a time on a response stream, so every
+/// sender (dispatcher runs, cancels, acks, the welcome) puts messages in one channel that one task drains.
+/// </summary>
+internal sealed class AgentStream : IAsyncDisposable
+{
+    private readonly Channel<HubMessage> outgoing = Channel.CreateUnbounded<HubMessage>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Task writer;
+
+    public AgentStream(IServerStreamWriter<HubMessage> response, CancellationToken cancellationToken)
+    {
+        writer = Task.Run(async () =>
+        {
+            await foreach (var message in outgoing.Reader.ReadAllAsync(cancellationToken))
+            {
+                await response.WriteAsync(message, cancellationToken);
+            }
+        }, CancellationToken.None);
+    }
+
+    /// <summary>Ends with the writer's failure (the stream broke).</summary>
+    public Task Writer => writer;
+
+    /// <summary>False once the stream is closing: the message will not reach the agent.</summary>
+    public bool Send(HubMessage message) => outgoing.Writer.TryWrite(message);
+
+    public async ValueTask DisposeAsync()
+    {
+        outgoing.Writer.TryComplete();
+        try
+        {
+            // The response stream must not be written after the call returns: wait for the writer.
+            await writer.WaitAsync(TimeSpan.FromSeconds(5));
+        }
+        catch (Exception)
+        {
+            // The stream is gone; whatever was not written is re-sent or re-assigned by design.
+        }
+    }
+}

@@ -1,0 +1,134 @@
+using System.Collections.Concurrent;
+using SmtpProbeHub.Api.Agents;
+using SmtpProbeHub.Contracts.Mapping;
+using SmtpProbeHub.Contracts.V1;
+using SmtpProbeHub.Probe.Model;
+
+namespace SmtpProbeHub.Api.AgentHub;
+
+/// <summary>
+/// An agent connected over gRPC, as the dispatcher sees it: a run is an assignment sent down the stream
+/// and a result coming back up. One instance per connection; a reconnect registers a new one.
+/// </summary>
+internal sealed class RemoteAgent(Hello hello, AgentStream stream, TimeProvider time, ILogger logger) : IProbeAgent, IAcknowledgesResults
+{
+    private static readonly TimeSpan AgentDeadlineSlack = TimeSpan.FromSeconds(10);
+    private readonly ConcurrentDictionary<string, PendingRun> pending = new(StringComparer.Ordinal);
+    private volatile string? disconnected;
+
+    public string Id { get; } = hello.AgentId;
+
+    public string Name { get; } = hello.Name;
+
+    public IReadOnlyDictionary<string, string> Labels { get; } = new Dictionary<string, string>(hello.Labels, StringComparer.Ordinal);
+
+    public int Capacity { get; } = hello.Capacity;
+
+    public string Version { get; } = hello.Version;
+
+    public async Task<ProbeResult> RunAsync(RunAssignment assignment, IProbeObserver progress, CancellationToken cancellationToken)
+    {
+        var runId = assignment.RunId.ToString("D");
+        var run = new PendingRun(progress);
+        if (!pending.TryAdd(runId, run))
+        {
+            throw new InvalidOperationException($"run {runId} is already assigned to {Name}");
+        }
+
+        try
+        {
+            if (disconnected is { } why || !stream.Send(new HubMessage { Assignment = ProbeWire.ToAssignment(runId, assignment.Plan, assignment.Deadline) }))
+            {
+                throw new AgentLostException(disconnected ?? "the stream is closing");
+            }
+
+            RunResult ended;
+            try
+            {
+                ended = await run.Ended.Task.WaitAsync(cancellationToken);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                // Cancel, deadline or the hub stopping: stop the dialog on the agent too. Its own result
+                // for this run, if one comes, is acknowledged and otherwise ignored.
+                stream.Send(new HubMessage { Cancel = new Cancel { RunId = runId, Reason = "canceled by the hub" } });
+                throw;
+            }
+
+            return await OutcomeAsync(ended, cancellationToken);
+        }
+        finally
+        {
+            pending.TryRemove(runId, out _);
+        }
+    }
+
+    /// <summary>Hands a step or transcript line to its run's sink; false when the run is not pending here.</summary>
+    public bool OnProgress(StepProgress progress)
+    {
+        if (!pending.TryGetValue(progress.RunId, out var run))
+        {
+            return false;
+        }
+
+        if (ProbeWire.StepOf(progress) is { } step)
+        {
+            run.Progress.OnStep(step);
+        }
+        else if (ProbeWire.TranscriptOf(progress) is { } entry)
+        {
+            run.Progress.OnTranscript(entry);
+        }
+
+        return true;
+    }
+
+    /// <summary>Ends a pending run with the agent's result; false when no run here waits for it.</summary>
+    public bool TryComplete(RunResult result) =>
+        pending.TryGetValue(result.RunId, out var run) && run.Ended.TrySetResult(result);
+
+    public void OnRejected(AssignmentRejected rejected)
+    {
+        if (pending.TryGetValue(rejected.RunId, out var run))
+        {
+            run.Ended.TrySetException(new AgentLostException($"{Name} refused the run: {rejected.Reason}"));
+        }
+    }
+
+    /// <summary>The stream is gone: every pending run ends as lost now rather than waiting for its deadline.</summary>
+    public void Disconnect(string why)
+    {
+        disconnected = why;
+        foreach (var run in pending.Values)
+        {
+            run.Ended.TrySetException(new AgentLostException(why));
+        }
+    }
+
+    public void ResultStored(Guid runId) => ResultStoredNow(runId.ToString("D"));
+
+    /// <summary>Tells the agent it may forget the result of <paramref name="runId"/>.</summary>
+    public void ResultStoredNow(string runId) =>
+        stream.Send(new HubMessage { ResultAck = new ResultAck { RunId = runId } });
+
+    public int Pending => pending.Count;
+
+    private async Task<ProbeResult> OutcomeAsync(RunResult ended, CancellationToken cancellationToken)
+    {
+        switch (ended.Outcome)
+        {
+            case RunOutcome.Completed:
+                return ProbeWire.ResultOf(ended) ?? throw new WireFormatException("a completed result without result_json");
+            case RunOutcome.TimedOut:
+                // The agent's clock reached the deadline first; the hub's own deadline token is due
+                // any moment and ends the run as timedOut. Wait for it rather than guess.
+                await Task.Delay(AgentDeadlineSlack, time, cancellationToken);
+                throw new AgentLostException($"{Name} reports the deadline passed: {ended.Reason}");
+            case RunOutcome.Canceled:
+                throw new AgentLostException($"{Name} stopped the run: {ended.Reason}");
+            default:
+                logger.LogWarning("Agent {AgentName} could not run {RunId}: {Reason}", Name, ended.RunId, ended.Reason);
+                throw new InvalidOperationException($"{Name} could not run the probe: {ended.Reason}");
+        }
+    }
+}

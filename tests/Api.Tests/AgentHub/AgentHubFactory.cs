@@ -1,0 +1,59 @@
+using Grpc.Net.Client;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Logging;
+
+namespace SmtpProbeHub.Api.Tests.AgentHub;
+
+/// <summary>
+/// The hub in-process with the built-in agent off, one agent token ("fleet" = <see cref="Token"/>) and
+/// short heartbeats, so remote-agent behaviour is what the tests see.
+/// </summary>
+internal sealed class AgentHubFactory(Dictionary<string, string?>? extra = null) : WebApplicationFactory<Program>
+{
+    public const string Token = "fleet-token-0123456789";
+
+    private readonly string dataDirectory = Directory.CreateTempSubdirectory("agenthub-tests-").FullName;
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["Hub:DataDirectory"] = dataDirectory,
+            ["Hub:LocalAgent:Enabled"] = "false",
+            ["Hub:AgentTokens:fleet"] = Token,
+            // Port 0: no fixed port to require (the test server has none).
+            ["Hub:Grpc:Url"] = "http://127.0.0.1:0",
+            ["Hub:Grpc:HeartbeatSeconds"] = "1",
+            ["Hub:Grpc:HeartbeatTimeoutSeconds"] = "3",
+        };
+        foreach (var (key, value) in extra ?? [])
+        {
+            settings[key] = value;
+        }
+
+        foreach (var (key, value) in settings)
+        {
+            builder.UseSetting(key, value);
+        }
+
+        builder.ConfigureLogging(logging => logging.ClearProviders().AddProvider(Logs));
+    }
+
+    public CapturedLogs Logs { get; } = new();
+
+    public GrpcChannel Channel() =>
+        GrpcChannel.ForAddress(Server.BaseAddress, new GrpcChannelOptions { HttpHandler = Server.CreateHandler() });
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        try
+        {
+            Directory.Delete(dataDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}

@@ -1,0 +1,229 @@
+using System.Net;
+using Grpc.Core;
+using SmtpProbeHub.Contracts.Mapping;
+using SmtpProbeHub.Contracts.V1;
+using SmtpProbeHub.Probe.Model;
+using Kind = SmtpProbeHub.Contracts.V1.HubMessage.KindOneofCase;
+
+namespace SmtpProbeHub.Api.Tests.AgentHub;
+
+/// <summary>The hub's gRPC side with scripted agents on the real contract (in-process server).</summary>
+public sealed class AgentHubServiceTests : IDisposable
+{
+    private readonly AgentHubFactory hub = new();
+
+    public void Dispose() => hub.Dispose();
+
+    private async Task<TestAgentClient> Connect(string name, int capacity = 2, string zone = "outside", string? token = AgentHubFactory.Token)
+    {
+        var agent = await TestAgentClient.ConnectAsync(hub.Channel(), token, name, capacity, ("zone", zone));
+        await agent.NextAsync(Kind.Welcome);
+        return agent;
+    }
+
+    private static ProbeResult Passed(string line) => new()
+    {
+        Verdict = Verdict.Passed,
+        DurationMs = 4.5,
+        Steps = [new ProbeStep(StepName.Quit, "QUIT", StepOutcome.Ok, new SmtpReply(221, "2.0.0", ["2.0.0 Bye"]), DateTimeOffset.UtcNow, 1)],
+        Transcript = [new TranscriptEntry(0, TranscriptDirection.Received, line)],
+    };
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("not-the-token")]
+    public async Task UnknownOrMissingToken_IsRefusedUnauthenticated_AndNotListed_AndNeverLogged(string? token)
+    {
+        var http = hub.CreateClient();
+        await using var agent = await TestAgentClient.ConnectAsync(hub.Channel(), token, "intruder");
+
+        var ex = await Assert.ThrowsAsync<RpcException>(() => agent.NextAsync(Kind.Welcome));
+
+        Assert.Equal(StatusCode.Unauthenticated, ex.StatusCode);
+        Assert.Equal(0, (await http.AgentsAsync()).GetArrayLength());
+        Assert.Contains(hub.Logs.Lines, l => l.Contains("refused") && l.Contains(token is null ? "no bearer token" : "unknown or revoked token"));
+        Assert.DoesNotContain(hub.Logs.Lines, l => l.Contains("not-the-token") || l.Contains(AgentHubFactory.Token));
+    }
+
+    [Fact]
+    public async Task Hello_ListsTheAgentOnline_WithLabelsVersionCapacityAndAddress()
+    {
+        var http = hub.CreateClient();
+        await using var agent = await Connect("outside-1", capacity: 3);
+
+        var listed = Assert.Single((await http.AgentsAsync()).EnumerateArray());
+
+        Assert.Equal(agent.Id, listed.GetProperty("id").GetString());
+        Assert.Equal("outside-1", listed.GetProperty("name").GetString());
+        Assert.Equal("outside", listed.GetProperty("labels").GetProperty("zone").GetString());
+        Assert.Equal("online", listed.GetProperty("status").GetString());
+        Assert.Equal("test-1.2.3", listed.GetProperty("version").GetString());
+        Assert.Equal(3, listed.GetProperty("capacity").GetInt32());
+        Assert.False(listed.GetProperty("local").GetBoolean());
+    }
+
+    [Fact]
+    public async Task BadHello_IsRefusedInvalidArgument()
+    {
+        await using var agent = await TestAgentClient.ConnectAsync(hub.Channel(), AgentHubFactory.Token, "bad\r\nname");
+
+        var ex = await Assert.ThrowsAsync<RpcException>(() => agent.NextAsync(Kind.Welcome));
+
+        Assert.Equal(StatusCode.InvalidArgument, ex.StatusCode);
+        Assert.Contains("name", ex.Status.Detail);
+    }
+
+    [Fact]
+    public async Task Probe_IsAssignedWithPlanAndDeadline_ProgressIsLive_ResultStored_ThenAcked()
+    {
+        var http = hub.CreateClient();
+        await using var agent = await Connect("outside-1");
+
+        var (status, probe) = await http.PostProbeAsync("""{"labels":{"zone":"outside"}}""");
+        Assert.Equal(HttpStatusCode.Accepted, status);
+        var assignment = (await agent.NextAsync(Kind.Assignment)).Assignment;
+        var plan = ProbeWire.ToPlan(assignment);
+        Assert.Equal(["alice@corp.test"], plan.To);
+        Assert.Equal(2525, plan.Port);
+        Assert.InRange(ProbeWire.DeadlineOf(assignment), DateTimeOffset.UtcNow, DateTimeOffset.UtcNow.AddMinutes(10));
+
+        await agent.SendAsync(new AgentMessage { Progress = ProbeWire.ToProgress(assignment.RunId, new TranscriptEntry(0, TranscriptDirection.Received, "220 live line")) });
+        var running = await http.WaitForRunAsync(probe.GetProperty("id").GetString()!, "running");
+        Assert.Equal(agent.Id, running.GetProperty("agent").GetProperty("id").GetString());
+
+        await agent.SendAsync(new AgentMessage { Result = ProbeWire.ToCompleted(assignment.RunId, Passed("220 from outside-1"), DateTimeOffset.UtcNow) });
+        var ack = (await agent.NextAsync(Kind.ResultAck)).ResultAck;
+
+        Assert.Equal(assignment.RunId, ack.RunId);
+        var run = await http.WaitForRunAsync(probe.GetProperty("id").GetString()!, "completed");
+        Assert.Equal("passed", run.GetProperty("verdict").GetString());
+        Assert.Equal("220 from outside-1", run.GetProperty("transcript")[0].GetProperty("text").GetString());
+    }
+
+    [Fact]
+    public async Task SameResultTwice_IsStoredOnce_AndAckedBothTimes()
+    {
+        var http = hub.CreateClient();
+        await using var agent = await Connect("outside-1");
+        var (_, probe) = await http.PostProbeAsync("""{"all":true}""");
+        var runId = (await agent.NextAsync(Kind.Assignment)).Assignment.RunId;
+
+        await agent.SendAsync(new AgentMessage { Result = ProbeWire.ToCompleted(runId, Passed("first"), DateTimeOffset.UtcNow) });
+        await agent.NextAsync(Kind.ResultAck);
+        await agent.SendAsync(new AgentMessage { Result = ProbeWire.ToCompleted(runId, Passed("second"), DateTimeOffset.UtcNow) });
+        await agent.NextAsync(Kind.ResultAck);
+
+        var run = await http.WaitForRunAsync(probe.GetProperty("id").GetString()!, "completed");
+        Assert.Equal("first", run.GetProperty("transcript")[0].GetProperty("text").GetString());
+    }
+
+    [Fact]
+    public async Task SilentAgent_PastTheHeartbeatTimeout_GoesOffline_AndItsRunBecomesAgentLost()
+    {
+        var http = hub.CreateClient();
+        await using var agent = await Connect("outside-1");
+        var (_, probe) = await http.PostProbeAsync("""{"all":true}""");
+        await agent.NextAsync(Kind.Assignment);
+        var started = DateTime.UtcNow;
+
+        var run = await http.WaitForRunAsync(probe.GetProperty("id").GetString()!, "agentLost", seconds: 10);
+
+        Assert.InRange(DateTime.UtcNow - started, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(8));
+        Assert.Equal("offline", (await http.AgentsAsync())[0].GetProperty("status").GetString());
+        Assert.True(await hub.Logs.AnyWithinAsync(l => l.Contains("disconnected: no heartbeat for 3s"), 5), string.Join("\n", hub.Logs.Lines));
+    }
+
+    [Fact]
+    public async Task HeartbeatingAgent_StaysOnline_PastTheTimeout()
+    {
+        var http = hub.CreateClient();
+        await using var agent = await Connect("outside-1");
+
+        for (var i = 0; i < 8; i++)
+        {
+            await agent.SendAsync(new AgentMessage { Heartbeat = new Heartbeat() });
+            await Task.Delay(500, TestContext.Current.CancellationToken);
+        }
+
+        Assert.Equal("online", (await http.AgentsAsync())[0].GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task StreamAborted_MidRun_RunBecomesAgentLost()
+    {
+        var http = hub.CreateClient();
+        var agent = await Connect("outside-1");
+        var (_, probe) = await http.PostProbeAsync("""{"all":true}""");
+        await agent.NextAsync(Kind.Assignment);
+
+        await agent.DisposeAsync();
+
+        var run = await http.WaitForRunAsync(probe.GetProperty("id").GetString()!, "agentLost", seconds: 10);
+        Assert.Equal("agent.lost", run.GetProperty("diagnosis").GetProperty("code").GetString());
+    }
+
+    [Fact]
+    public async Task CancelProbe_ReachesTheAgent_AndTheRunIsCanceled()
+    {
+        var http = hub.CreateClient();
+        await using var agent = await Connect("outside-1");
+        var (_, probe) = await http.PostProbeAsync("""{"all":true}""");
+        var runId = (await agent.NextAsync(Kind.Assignment)).Assignment.RunId;
+
+        var canceling = http.PostAsync($"/api/v1/probes/{probe.GetProperty("id").GetString()}/cancel", null, TestContext.Current.CancellationToken);
+        var cancel = (await agent.NextAsync(Kind.Cancel)).Cancel;
+
+        Assert.Equal(runId, cancel.RunId);
+        Assert.Equal(HttpStatusCode.OK, (await canceling).StatusCode);
+        await http.WaitForRunAsync(probe.GetProperty("id").GetString()!, "canceled");
+    }
+
+    [Fact]
+    public async Task AgentAtCapacity_GetsTheNextRunOnlyWhenOneEnds()
+    {
+        var http = hub.CreateClient();
+        await using var agent = await Connect("outside-1", capacity: 1);
+        await http.PostProbeAsync("""{"all":true}""");
+        var first = (await agent.NextAsync(Kind.Assignment)).Assignment.RunId;
+
+        await http.PostProbeAsync("""{"all":true}""");
+
+        Assert.True(await agent.NoneWithinAsync(Kind.Assignment, 1.5));
+        await agent.SendAsync(new AgentMessage { Result = ProbeWire.ToCompleted(first, Passed("one"), DateTimeOffset.UtcNow) });
+        var second = (await agent.NextAsync(Kind.Assignment)).Assignment.RunId;
+        Assert.NotEqual(first, second);
+    }
+
+    [Fact]
+    public async Task LabelSelectorMatchingNobody_Is422()
+    {
+        var http = hub.CreateClient();
+        await using var agent = await Connect("outside-1");
+
+        var (status, body) = await http.PostProbeAsync("""{"labels":{"zone":"mars"}}""");
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, status);
+        Assert.Contains("no-agents-matched", body.GetProperty("type").GetString());
+        Assert.True(await agent.NoneWithinAsync(Kind.Assignment, 0.5));
+    }
+
+    [Fact]
+    public async Task ResultResentAfterReconnect_CompletesTheLostRun_Once()
+    {
+        var http = hub.CreateClient();
+        var first = await Connect("outside-1");
+        var (_, probe) = await http.PostProbeAsync("""{"all":true}""");
+        var runId = (await first.NextAsync(Kind.Assignment)).Assignment.RunId;
+        await first.DisposeAsync();
+        await http.WaitForRunAsync(probe.GetProperty("id").GetString()!, "agentLost");
+
+        // The same agent (same id) comes back and delivers the result it kept on disk.
+        await using var again = await TestAgentClient.ConnectAsync(hub.Channel(), AgentHubFactory.Token, "outside-1", 2, ("zone", "outside"));
+        await again.NextAsync(Kind.Welcome);
+        await again.SendAsync(new AgentMessage { Result = ProbeWire.ToCompleted(runId, Passed("kept on disk"), DateTimeOffset.UtcNow) });
+
+        Assert.Equal(runId, (await again.NextAsync(Kind.ResultAck)).ResultAck.RunId);
+        var run = await http.WaitForRunAsync(probe.GetProperty("id").GetString()!, "completed");
+        Assert.Equal("kept on disk", run.GetProperty("transcript")[0].GetProperty("text").GetString());
+    }
+}

@@ -1,0 +1,49 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+
+namespace SmtpProbeHub.Api.Tests.AgentHub;
+
+/// <summary>The few REST calls these tests make, against the public contract.</summary>
+internal static class HubApi
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public static async Task<(HttpStatusCode Status, JsonElement Body)> PostProbeAsync(this HttpClient http, string agentsJson, string to = "alice@corp.test")
+    {
+        var json = $$"""{"server":"127.0.0.1","port":2525,"to":["{{to}}"],"agents":{{agentsJson}}}""";
+        var response = await http.PostAsync("/api/v1/probes", new StringContent(json, Encoding.UTF8, "application/json"), Ct);
+        return (response.StatusCode, await BodyAsync(response));
+    }
+
+    public static async Task<JsonElement> GetProbeAsync(this HttpClient http, string id) =>
+        await BodyAsync(await http.GetAsync($"/api/v1/probes/{id}", Ct));
+
+    public static async Task<JsonElement> AgentsAsync(this HttpClient http) =>
+        await BodyAsync(await http.GetAsync("/api/v1/agents", Ct));
+
+    /// <summary>Polls the probe until its single run reaches <paramref name="status"/>; returns that run.</summary>
+    public static async Task<JsonElement> WaitForRunAsync(this HttpClient http, string probeId, string status, double seconds = 15)
+    {
+        var until = DateTime.UtcNow.AddSeconds(seconds);
+        JsonElement run;
+        do
+        {
+            run = (await http.GetProbeAsync(probeId)).GetProperty("runs")[0];
+            if (run.GetProperty("status").GetString() == status)
+            {
+                return run;
+            }
+
+            await Task.Delay(50, Ct);
+        }
+        while (DateTime.UtcNow < until);
+        throw new TimeoutException($"run still {run.GetProperty("status")} after {seconds}s, expected {status}: {run}");
+    }
+
+    private static async Task<JsonElement> BodyAsync(HttpResponseMessage response)
+    {
+        var text = await response.Content.ReadAsStringAsync(Ct);
+        return text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone();
+    }
+}

@@ -1,0 +1,138 @@
+using System.Threading.Channels;
+using Grpc.Core;
+using Grpc.Net.Client;
+using SmtpProbeHub.Contracts.V1;
+
+namespace SmtpProbeHub.Api.Tests.AgentHub;
+
+/// <summary>A scripted agent on the real contract: says hello, then the test decides what it sends and when.</summary>
+internal sealed class TestAgentClient : IAsyncDisposable
+{
+    private readonly AsyncDuplexStreamingCall<AgentMessage, HubMessage> call;
+    private readonly Channel<HubMessage> received = Channel.CreateUnbounded<HubMessage>();
+    private readonly Task reader;
+    private readonly SemaphoreSlim writeLock = new(1, 1);
+
+    private TestAgentClient(AsyncDuplexStreamingCall<AgentMessage, HubMessage> call)
+    {
+        this.call = call;
+        reader = Task.Run(async () =>
+        {
+            try
+            {
+                await foreach (var message in call.ResponseStream.ReadAllAsync())
+                {
+                    received.Writer.TryWrite(message);
+                }
+
+                received.Writer.TryComplete();
+            }
+            catch (Exception ex)
+            {
+                received.Writer.TryComplete(ex);
+            }
+        });
+    }
+
+    public string Id { get; private init; } = "";
+
+    public static async Task<TestAgentClient> ConnectAsync(GrpcChannel channel, string? token, string name, int capacity = 2, params (string Key, string Value)[] labels)
+    {
+        var headers = new Metadata();
+        if (token is not null)
+        {
+            headers.Add("authorization", $"Bearer {token}");
+        }
+
+        var call = new Contracts.V1.AgentHub.AgentHubClient(channel).Connect(headers);
+        var client = new TestAgentClient(call) { Id = Guid.NewGuid().ToString("D") };
+        var hello = new Hello { AgentId = client.Id, Name = name, Version = "test-1.2.3", Capacity = capacity };
+        foreach (var (key, value) in labels)
+        {
+            hello.Labels[key] = value;
+        }
+
+        await client.SendAsync(new AgentMessage { Hello = hello });
+        return client;
+    }
+
+    public async Task SendAsync(AgentMessage message)
+    {
+        await writeLock.WaitAsync();
+        try
+        {
+            await call.RequestStream.WriteAsync(message);
+        }
+        finally
+        {
+            writeLock.Release();
+        }
+    }
+
+    /// <summary>The next hub message of a kind (others are skipped); throws the call's error if it ended.</summary>
+    public async Task<HubMessage> NextAsync(HubMessage.KindOneofCase kind, double seconds = 10)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        timeout.CancelAfter(TimeSpan.FromSeconds(seconds));
+        while (true)
+        {
+            HubMessage message;
+            try
+            {
+                message = await received.Reader.ReadAsync(timeout.Token);
+            }
+            catch (ChannelClosedException closed) when (closed.InnerException is RpcException ended)
+            {
+                throw ended;
+            }
+
+            if (message.KindCase == kind)
+            {
+                return message;
+            }
+        }
+    }
+
+    /// <summary>True when no message of a kind arrives within the time.</summary>
+    public async Task<bool> NoneWithinAsync(HubMessage.KindOneofCase kind, double seconds)
+    {
+        try
+        {
+            await NextAsync(kind, seconds);
+            return false;
+        }
+        catch (OperationCanceledException)
+        {
+            return true;
+        }
+    }
+
+    /// <summary>Waits until the hub ends the stream; returns its status.</summary>
+    public async Task<Status> EndedAsync(double seconds = 10)
+    {
+        try
+        {
+            await reader.WaitAsync(TimeSpan.FromSeconds(seconds), TestContext.Current.CancellationToken);
+        }
+        catch (TimeoutException)
+        {
+            throw;
+        }
+
+        return call.GetStatus();
+    }
+
+    public void Abort() => call.Dispose();
+
+    public async ValueTask DisposeAsync()
+    {
+        call.Dispose();
+        try
+        {
+            await reader;
+        }
+        catch (Exception)
+        {
+        }
+    }
+}
