@@ -23,10 +23,11 @@ internal static class AgentCommandLine
         Func<string, string?>? environment = null, CancellationToken cancellationToken = default)
     {
         configuration ??= new InvocationConfiguration();
-        if (args.Length == 0)
+        if (args.Length == 0 || IsConfigurationOnly(args[0]))
         {
-            // A container starts the agent without arguments: that means the worker.
-            args = ["run"];
+            // No subcommand means the worker: a container or a unit starts it with no arguments, or with
+            // configuration only (--Agent:HubUrl=…).
+            args = ["run", .. args];
         }
 
         var parse = CreateRoot(createRunner, environment).Parse(args);
@@ -40,6 +41,16 @@ internal static class AgentCommandLine
             return ExitCodes.InvalidInput;
         }
 
+        if (parse.CommandResult.Command.Name == "run")
+        {
+            // The worker's host handles SIGTERM itself and drains runs in flight (Agent:DrainSeconds);
+            // System.CommandLine's own handler would end the process after its 2 s timeout, mid-drain.
+            configuration.ProcessTerminationTimeout = null;
+        }
+
         return await parse.InvokeAsync(configuration, cancellationToken);
     }
+
+    private static bool IsConfigurationOnly(string first) =>
+        first.StartsWith("--Agent:", StringComparison.OrdinalIgnoreCase) || first.StartsWith("/Agent:", StringComparison.OrdinalIgnoreCase);
 }

@@ -1,0 +1,162 @@
+using System.Net;
+using System.Text.Json;
+using SmtpProbeHub.EndToEnd.Tests.Agents.Processes;
+using SmtpProbeHub.TestSupport.Postfix;
+using SmtpProbeHub.TestSupport.Scripted;
+
+namespace SmtpProbeHub.EndToEnd.Tests.Agents;
+
+/// <summary>
+/// The built hub and built agents as real processes on loopback, probing a real Postfix (or a scripted
+/// server that holds the dialog open, where a test needs a probe in flight). One class: these tests start
+/// several processes each and run one after another on a small machine.
+/// </summary>
+public sealed class AgentFleetTests(PostfixInstance postfix) : IClassFixture<PostfixInstance>
+{
+    private static string Probe(string server, int port, string to, string agents, string extra = "") =>
+        $$"""{"server":"{{server}}","port":{{port}},"from":"admin@test.com","to":["{{to}}"],"agents":{{agents}}{{extra}}}""";
+
+    /// <summary>A server that answers its banner only after a long pause: the probe stays in flight.</summary>
+    private static ScriptedSmtpServer SlowServer(TimeSpan bannerDelay) =>
+        ScriptedSmtpServer.Start(script => script.Banner = ScriptedReply.Lines("220 slow.test ESMTP").After(bannerDelay));
+
+    [Fact]
+    public async Task AllAgents_AgainstRealPostfix_GiveOneCompletedRunEach_WithItsOwnTranscript()
+    {
+        await using var hub = await HubProcess.StartAsync();
+        await using var inside = AgentProcess.Start(hub.GrpcUrl, "inside-1", "inside");
+        await using var outside = AgentProcess.Start(hub.GrpcUrl, "outside-1", "outside");
+        await hub.WaitForAgentsOnlineAsync("inside-1", "outside-1");
+
+        var response = await hub.PostProbeAsync(Probe(postfix.Host, postfix.Port, postfix.KnownRecipient, """{"all":true}"""), wait: 60);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var probe = JsonDocument.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken)).RootElement;
+        var runs = probe.GetProperty("runs").EnumerateArray().ToList();
+        Assert.Equal(["inside-1", "outside-1"], runs.Select(r => r.GetProperty("agent").GetProperty("name").GetString()).Order());
+        foreach (var run in runs)
+        {
+            Assert.Equal("completed", run.GetProperty("status").GetString());
+            Assert.Equal("passed", run.GetProperty("verdict").GetString());
+            var codes = run.GetProperty("steps").EnumerateArray()
+                .Where(s => s.GetProperty("reply").ValueKind == JsonValueKind.Object)
+                .Select(s => s.GetProperty("reply").GetProperty("code").GetInt32()).ToList();
+            Assert.Equal(220, codes[0]);
+            Assert.Contains(354, codes);
+            Assert.Equal(221, codes[^1]);
+            Assert.Contains(run.GetProperty("transcript").EnumerateArray(), t => t.GetProperty("text").GetString()!.Contains(postfix.BannerMarker));
+        }
+
+        // Two dialogs, not one result shown twice: each transcript is its own.
+        Assert.NotEqual(runs[0].GetProperty("transcript").ToString(), runs[1].GetProperty("transcript").ToString());
+    }
+
+    [Fact]
+    public async Task AgentKilledMidProbe_RunBecomesAgentLost_WithinTheHeartbeatTimeout()
+    {
+        await using var server = new SilentServer();
+        await using var hub = await HubProcess.StartAsync();
+        await using var outside = AgentProcess.Start(hub.GrpcUrl, "outside-1", "outside");
+        await hub.WaitForAgentsOnlineAsync("outside-1");
+        var created = await hub.PostProbeAsync(Probe(server.Host, server.Port, "alice@corp.test", """{"labels":{"zone":"outside"}}"""));
+        var id = JsonDocument.Parse(await created.Content.ReadAsStringAsync(TestContext.Current.CancellationToken)).RootElement.GetProperty("id").GetString()!;
+        await hub.WaitForProbeAsync(id, p => HubProcess.RunStatuses(p).Single() == "running");
+        await WaitUntil(() => server.Connections > 0);
+
+        await outside.Process.KillAsync();
+        var killedAt = DateTime.UtcNow;
+        var probe = await hub.WaitForProbeAsync(id, p => HubProcess.RunStatuses(p).Single() != "running", seconds: 20);
+
+        Assert.Equal("agentLost", HubProcess.RunStatuses(probe).Single());
+        Assert.True(DateTime.UtcNow - killedAt < TimeSpan.FromSeconds(HubProcess.HeartbeatTimeoutSeconds + 3), $"took {DateTime.UtcNow - killedAt}");
+        await hub.WaitForProbeAsync(id, p => p.GetProperty("status").GetString() == "completed", seconds: 5);
+    }
+
+    [Fact]
+    public async Task HubRestartedWhileAgentsHoldResults_AgentsReconnect_AndEveryResultIsStoredOnce()
+    {
+        await using var server = SlowServer(TimeSpan.FromSeconds(3));
+        await using var hub = await HubProcess.StartAsync();
+        await using var inside = AgentProcess.Start(hub.GrpcUrl, "inside-1", "inside");
+        await using var outside = AgentProcess.Start(hub.GrpcUrl, "outside-1", "outside");
+        await hub.WaitForAgentsOnlineAsync("inside-1", "outside-1");
+        var created = await hub.PostProbeAsync(Probe(server.Host, server.Port, "alice@corp.test", """{"all":true}"""));
+        var id = JsonDocument.Parse(await created.Content.ReadAsStringAsync(TestContext.Current.CancellationToken)).RootElement.GetProperty("id").GetString()!;
+        await hub.WaitForProbeAsync(id, p => HubProcess.RunStatuses(p).All(s => s == "running"));
+
+        await hub.KillAsync();
+        // The probes finish while the hub is down: each agent keeps its result on disk.
+        await WaitUntil(() => inside.SpooledResults == 1 && outside.SpooledResults == 1, seconds: 30);
+        await hub.StartAgainAsync();
+
+        var probe = await hub.WaitForProbeAsync(id, p => HubProcess.RunStatuses(p).All(s => s == "completed"), seconds: 60);
+        Assert.Equal(2, probe.GetProperty("runs").GetArrayLength());
+        await WaitUntil(() => inside.SpooledResults == 0 && outside.SpooledResults == 0, seconds: 20);
+        foreach (var run in probe.GetProperty("runs").EnumerateArray())
+        {
+            var runId = run.GetProperty("id").GetString()!;
+            Assert.Single(hub.AllOutput, l => l.Contains($"Late result for run {runId}: stored=True"));
+        }
+    }
+
+    [Fact]
+    public async Task WrongToken_IsRefused_TheAgentSaysSo_AndIsNotListed()
+    {
+        await using var hub = await HubProcess.StartAsync();
+        await using var intruder = AgentProcess.Start(hub.GrpcUrl, "intruder", "outside", token: "not-the-token");
+
+        var line = await intruder.Process.WaitForLineAsync(l => l.Contains("Cannot connect"));
+
+        Assert.Contains("token refused", line);
+        Assert.Equal(0, (await hub.GetAsync("/api/v1/agents")).GetArrayLength());
+        await hub.Process.WaitForLineAsync(l => l.Contains("refused: unknown or revoked token"));
+        Assert.DoesNotContain("not-the-token", intruder.Process.Text + hub.Process.Text);
+    }
+
+    [Fact]
+    public async Task CancelMidProbe_StopsTheDialogOnTheAgent_AndTheRunIsCanceled()
+    {
+        await using var server = new SilentServer();
+        await using var hub = await HubProcess.StartAsync();
+        await using var outside = AgentProcess.Start(hub.GrpcUrl, "outside-1", "outside");
+        await hub.WaitForAgentsOnlineAsync("outside-1");
+        var created = await hub.PostProbeAsync(Probe(server.Host, server.Port, "alice@corp.test", """{"labels":{"zone":"outside"}}"""));
+        var id = JsonDocument.Parse(await created.Content.ReadAsStringAsync(TestContext.Current.CancellationToken)).RootElement.GetProperty("id").GetString()!;
+        await hub.WaitForProbeAsync(id, p => HubProcess.RunStatuses(p).Single() == "running");
+        await WaitUntil(() => server.Connections > 0);
+
+        var cancel = await hub.Http.PostAsync($"/api/v1/probes/{id}/cancel", null, TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.OK, cancel.StatusCode);
+        var probe = await hub.WaitForProbeAsync(id, p => p.GetProperty("status").GetString() != "running");
+        Assert.Equal("canceled", HubProcess.RunStatuses(probe).Single());
+        // The agent really hung up on the server, long before its 30 s banner timeout.
+        await server.ClientHungUp.Task.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
+        await outside.Process.WaitForLineAsync(l => l.Contains("cancel requested"));
+    }
+
+    [Fact]
+    public async Task LabelSelectorMatchingNobody_Is422_AndNothingIsSent()
+    {
+        await using var hub = await HubProcess.StartAsync();
+        await using var inside = AgentProcess.Start(hub.GrpcUrl, "inside-1", "inside");
+        await hub.WaitForAgentsOnlineAsync("inside-1");
+
+        var response = await hub.PostProbeAsync(Probe(postfix.Host, postfix.Port, postfix.KnownRecipient, """{"labels":{"zone":"mars"}}"""));
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+        Assert.Contains("no-agents-matched", await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+        Assert.DoesNotContain(inside.Process.Output, l => l.Contains("started, deadline"));
+    }
+
+    private static async Task WaitUntil(Func<bool> condition, double seconds = 15)
+    {
+        var until = DateTime.UtcNow.AddSeconds(seconds);
+        while (!condition() && DateTime.UtcNow < until)
+        {
+            await Task.Delay(50, TestContext.Current.CancellationToken);
+        }
+
+        Assert.True(condition(), "condition not met in time");
+    }
+}

@@ -1,0 +1,33 @@
+using System.Reflection;
+
+namespace SmtpProbeHub.EndToEnd.Tests.Agents.Processes;
+
+/// <summary>Where the built hub and agent are: this repository's src/*/bin, same configuration as the tests.</summary>
+internal static class BuiltApps
+{
+    private static readonly Lazy<string> Root = new(() =>
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "SmtpProbeHub.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException($"SmtpProbeHub.sln not found above {AppContext.BaseDirectory}");
+    });
+
+    private static string Configuration =>
+        typeof(BuiltApps).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
+
+    public static string Hub => Dll("Api");
+
+    public static string Agent => Dll("Agent");
+
+    private static string Dll(string project)
+    {
+        var path = Path.Combine(Root.Value, "src", project, "bin", Configuration, "net10.0", $"SmtpProbeHub.{project}.dll");
+        return File.Exists(path) ? path : throw new FileNotFoundException($"build src/{project} first ({Configuration})", path);
+    }
+}

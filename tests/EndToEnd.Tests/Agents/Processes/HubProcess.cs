@@ -1,0 +1,149 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using SmtpProbeHub.TestSupport.Peers;
+
+namespace SmtpProbeHub.EndToEnd.Tests.Agents.Processes;
+
+/// <summary>
+/// The built hub as a real process on loopback: REST and gRPC on ports of its own, its own data
+/// directory, the built-in agent off (the agents under test are the only vantage points), one agent token.
+/// It can be killed and started again on the same ports and data.
+/// </summary>
+internal sealed class HubProcess : IAsyncDisposable
+{
+    public const string Token = "e2e-agent-token-5c1f0a";
+    public const double HeartbeatTimeoutSeconds = 4;
+
+    private readonly string dataDirectory = Directory.CreateTempSubdirectory("e2e-hub-").FullName;
+    private AppProcess? process;
+
+    private HubProcess()
+    {
+        Http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{RestPort}"), Timeout = TimeSpan.FromSeconds(90) };
+    }
+
+    public int RestPort { get; } = FreePorts.Tcp(IPAddress.Loopback);
+
+    public int GrpcPort { get; } = FreePorts.Tcp(IPAddress.Loopback);
+
+    public string GrpcUrl => $"http://127.0.0.1:{GrpcPort}";
+
+    public HttpClient Http { get; }
+
+    public AppProcess Process => process ?? throw new InvalidOperationException("not started");
+
+    /// <summary>Every line any run of this hub wrote (kept across restarts).</summary>
+    public List<string> PastOutput { get; } = [];
+
+    public static async Task<HubProcess> StartAsync()
+    {
+        var hub = new HubProcess();
+        await hub.StartAgainAsync();
+        return hub;
+    }
+
+    public async Task StartAgainAsync()
+    {
+        process = AppProcess.Start(BuiltApps.Hub,
+        [
+            "--urls", $"http://127.0.0.1:{RestPort}",
+            $"--Hub:Grpc:Url={GrpcUrl}",
+            $"--Hub:DataDirectory={dataDirectory}",
+            "--Hub:LocalAgent:Enabled=false",
+            "--Hub:Grpc:HeartbeatSeconds=1",
+            $"--Hub:Grpc:HeartbeatTimeoutSeconds={HeartbeatTimeoutSeconds}",
+        ], new Dictionary<string, string> { ["Hub__AgentTokens__e2e"] = Token });
+        var until = DateTime.UtcNow.AddSeconds(30);
+        while (DateTime.UtcNow < until && !process.HasExited)
+        {
+            try
+            {
+                if ((await Http.GetAsync("/health/live", TestContext.Current.CancellationToken)).IsSuccessStatusCode)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+
+            await Task.Delay(100, TestContext.Current.CancellationToken);
+        }
+
+        throw new InvalidOperationException($"hub did not start:\n{process.Text}");
+    }
+
+    public async Task KillAsync()
+    {
+        await Process.KillAsync();
+        PastOutput.AddRange(Process.Output);
+    }
+
+    public IEnumerable<string> AllOutput => PastOutput.Concat(process?.Output ?? []);
+
+    public async Task<HttpResponseMessage> PostProbeAsync(string json, int? wait = null) =>
+        await Http.PostAsync("/api/v1/probes" + (wait is null ? "" : $"?wait={wait}"), new StringContent(json, Encoding.UTF8, "application/json"), TestContext.Current.CancellationToken);
+
+    public async Task<JsonElement> GetAsync(string path) =>
+        await Http.GetFromJsonAsync<JsonElement>(path, TestContext.Current.CancellationToken);
+
+    /// <summary>Waits until the named agents are listed online.</summary>
+    public async Task WaitForAgentsOnlineAsync(params string[] names)
+    {
+        var until = DateTime.UtcNow.AddSeconds(30);
+        while (DateTime.UtcNow < until)
+        {
+            var agents = await GetAsync("/api/v1/agents");
+            var online = agents.EnumerateArray().Where(a => a.GetProperty("status").GetString() == "online").Select(a => a.GetProperty("name").GetString()).ToHashSet();
+            if (names.All(online.Contains))
+            {
+                return;
+            }
+
+            await Task.Delay(100, TestContext.Current.CancellationToken);
+        }
+
+        throw new TimeoutException($"agents {string.Join(", ", names)} not all online; hub output:\n{Process.Text}");
+    }
+
+    /// <summary>Polls a probe until <paramref name="done"/> holds for it.</summary>
+    public async Task<JsonElement> WaitForProbeAsync(string id, Func<JsonElement, bool> done, double seconds = 30)
+    {
+        var until = DateTime.UtcNow.AddSeconds(seconds);
+        JsonElement probe;
+        do
+        {
+            probe = await GetAsync($"/api/v1/probes/{id}");
+            if (done(probe))
+            {
+                return probe;
+            }
+
+            await Task.Delay(100, TestContext.Current.CancellationToken);
+        }
+        while (DateTime.UtcNow < until);
+        throw new TimeoutException($"probe not as expected after {seconds}s: {probe}\nhub output:\n{Process.Text}");
+    }
+
+    public static IEnumerable<string> RunStatuses(JsonElement probe) =>
+        probe.GetProperty("runs").EnumerateArray().Select(r => r.GetProperty("status").GetString()!);
+
+    public async ValueTask DisposeAsync()
+    {
+        Http.Dispose();
+        if (process is not null)
+        {
+            await process.DisposeAsync();
+        }
+
+        try
+        {
+            Directory.Delete(dataDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}
