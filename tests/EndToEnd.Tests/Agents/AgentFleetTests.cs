@@ -136,6 +136,26 @@ public sealed class AgentFleetTests(PostfixInstance postfix) : IClassFixture<Pos
     }
 
     [Fact]
+    public async Task Sigterm_WithARunInFlight_TakesNoNewWork_FinishesAndReportsTheRun_ThenExits()
+    {
+        await using var server = SlowServer(TimeSpan.FromSeconds(2));
+        await using var hub = await HubProcess.StartAsync();
+        await using var outside = AgentProcess.Start(hub.GrpcUrl, "outside-1", "outside");
+        await hub.WaitForAgentsOnlineAsync("outside-1");
+        var created = await hub.PostProbeAsync(Probe(server.Host, server.Port, "alice@corp.test", """{"labels":{"zone":"outside"}}"""));
+        var id = JsonDocument.Parse(await created.Content.ReadAsStringAsync(TestContext.Current.CancellationToken)).RootElement.GetProperty("id").GetString()!;
+        await hub.WaitForProbeAsync(id, p => HubProcess.RunStatuses(p).Single() == "running");
+
+        var exit = await outside.Process.StopAsync();
+
+        Assert.Equal(0, exit);
+        Assert.Contains(outside.Process.Output, l => l.Contains("no new work"));
+        var probe = await hub.WaitForProbeAsync(id, p => HubProcess.RunStatuses(p).Single() != "running", seconds: 10);
+        Assert.Equal("completed", HubProcess.RunStatuses(probe).Single());
+        Assert.Equal(0, outside.SpooledResults);
+    }
+
+    [Fact]
     public async Task LabelSelectorMatchingNobody_Is422_AndNothingIsSent()
     {
         await using var hub = await HubProcess.StartAsync();

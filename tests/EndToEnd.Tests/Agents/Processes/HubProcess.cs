@@ -52,6 +52,9 @@ internal sealed class HubProcess : IAsyncDisposable
             $"--Hub:Grpc:Url={GrpcUrl}",
             $"--Hub:DataDirectory={dataDirectory}",
             "--Hub:LocalAgent:Enabled=false",
+            // These tests poll the API; the per-client rate limit is not what they are about.
+            "--Hub:RateLimit:Burst=100000",
+            "--Hub:RateLimit:PerMinute=100000",
             "--Hub:Grpc:HeartbeatSeconds=1",
             $"--Hub:Grpc:HeartbeatTimeoutSeconds={HeartbeatTimeoutSeconds}",
         ], new Dictionary<string, string> { ["Hub__AgentTokens__e2e"] = Token });
@@ -121,7 +124,7 @@ internal sealed class HubProcess : IAsyncDisposable
                 return probe;
             }
 
-            await Task.Delay(100, TestContext.Current.CancellationToken);
+            await Task.Delay(200, TestContext.Current.CancellationToken);
         }
         while (DateTime.UtcNow < until);
         throw new TimeoutException($"probe not as expected after {seconds}s: {probe}\nhub output:\n{Process.Text}");
