@@ -46,11 +46,12 @@ internal sealed class HubHost : IAsyncDisposable
     {
         var dll = BuiltHubDll();
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var argument in new[] { dll, "--urls", BaseUrl, $"--Hub:DataDirectory={DataDirectory}" }.Concat(extraArguments))
+        foreach (var argument in new[] { dll, "--urls", BaseUrl, $"--Hub:DataDirectory={DataDirectory}", "--Hub:Grpc:Url=http://127.0.0.1:0" }.Concat(extraArguments))
         {
             info.ArgumentList.Add(argument);
         }
 
+        // The agents' gRPC endpoint on a port of its own (default 5081 would collide between parallel hubs).
         // The content root is where the hub's appsettings.json sits, as for an installed hub.
         info.WorkingDirectory = Path.GetDirectoryName(dll)!;
         info.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";

@@ -25,6 +25,8 @@ internal sealed class AppProcess : IAsyncDisposable
             RedirectStandardError = true,
             RedirectStandardInput = true,
             UseShellExecute = false,
+            // The content root is where the app's appsettings.json sits, as for an installed app.
+            WorkingDirectory = Path.GetDirectoryName(dll)!,
         };
         info.ArgumentList.Add(dll);
         foreach (var argument in arguments)
