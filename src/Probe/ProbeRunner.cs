@@ -24,13 +24,17 @@ public sealed class ProbeRunner : IProbeRunner
     /// <param name="options">Engine settings (DNS servers, reply limits).</param>
     /// <param name="timeProvider">The clock for timings and timeouts; the system clock when null.</param>
     public ProbeRunner(ProbeEngineOptions options, TimeProvider? timeProvider = null)
-        : this(options, timeProvider, new DnsClientLookup(options.DnsServers))
+        : this(options, timeProvider, new DnsClientLookup((options ?? throw new ArgumentNullException(nameof(options))).DnsServers))
     {
     }
 
     internal ProbeRunner(ProbeEngineOptions options, TimeProvider? timeProvider, IDnsLookup dns)
     {
         ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(options.DnsServers);
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxReplyLineBytes, 512, nameof(options.MaxReplyLineBytes));
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxReplyLines, 1, nameof(options.MaxReplyLines));
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxBytesRead, options.MaxReplyLineBytes, nameof(options.MaxBytesRead));
         _options = options;
         _timeProvider = timeProvider ?? TimeProvider.System;
         _pipelines = new TimeoutPipelines(_timeProvider);

@@ -99,6 +99,32 @@ public sealed class HappyPathTests
         }
     }
 
+    [Fact]
+    public void Runner_RefusesNonsenseEngineLimits()
+    {
+        Assert.Throws<ArgumentNullException>(() => new ProbeRunner(null!));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new ProbeRunner(new ProbeEngineOptions { MaxReplyLineBytes = 10 }));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new ProbeRunner(new ProbeEngineOptions { MaxReplyLines = 0 }));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new ProbeRunner(new ProbeEngineOptions { MaxBytesRead = 100 }));
+    }
+
+    [Fact]
+    public async Task FailingObserver_DoesNotBreakTheProbe()
+    {
+        await using var server = ScriptedSmtpServer.Start();
+
+        var result = await Probes.Runner().RunAsync(Probes.PlanFor(server), new ThrowingObserver(), TestContext.Current.CancellationToken);
+
+        Assert.Equal(Verdict.Passed, result.Verdict);
+        Assert.NotEmpty(result.Transcript);
+    }
+
+    private sealed class ThrowingObserver : IProbeObserver
+    {
+        public void OnTranscript(TranscriptEntry entry) => throw new InvalidOperationException("observer broke");
+        public void OnStep(ProbeStep step) => throw new InvalidOperationException("observer broke");
+    }
+
     private sealed class RecordingObserver : IProbeObserver
     {
         public List<TranscriptEntry> Transcript { get; } = [];

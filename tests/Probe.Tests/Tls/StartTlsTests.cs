@@ -172,4 +172,23 @@ public sealed class StartTlsTests
         Assert.Equal(StepName.Starttls, result.FailedStep);
         Assert.Equal("protocol.violation", result.Diagnosis!.Code);
     }
+
+    [Fact]
+    public async Task HandshakeNeverAnswered_IsStartTlsTimeout_WithinTheConnectTimeout()
+    {
+        await using var server = ScriptedSmtpServer.Start(s =>
+        {
+            s.Capabilities.Add("STARTTLS");
+            s.On("STARTTLS", ScriptedReply.Lines("220 2.0.0 go ahead"));
+            s.UnknownReply = ScriptedReply.Never();
+        });
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+
+        var result = await Probes.RunAsync(Probes.PlanFor(server) with { Timeouts = new ProbeTimeouts { ConnectSeconds = 1, CommandSeconds = 5 } });
+
+        Assert.Equal(StepName.Starttls, result.FailedStep);
+        Assert.Equal(StepOutcome.Timeout, result.Step(StepName.Starttls).Outcome);
+        Assert.Equal("starttls.timeout", result.Diagnosis!.Code);
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(3), $"took {watch.Elapsed}");
+    }
 }

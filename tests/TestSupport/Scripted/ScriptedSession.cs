@@ -90,7 +90,7 @@ internal sealed class ScriptedSession(SmtpScript script, ScriptedConnection reco
         "STARTTLS" when script.Certificate is not null && !record.IsTls => ScriptedReply.Lines("220 2.0.0 Ready to start TLS"),
         "STARTTLS" => ScriptedReply.Lines("454 4.7.0 TLS not available"),
         "AUTH" when script.Credentials is not null => await ScriptedAuthenticator.AuthenticateAsync(script.Credentials.Value, line, PromptAsync, cancellationToken).ConfigureAwait(false),
-        _ => ScriptedReply.Lines("502 5.5.2 Error: command not recognized"),
+        _ => script.UnknownReply ?? ScriptedReply.Lines("502 5.5.2 Error: command not recognized"),
     };
 
     private IEnumerable<string> EhloLines()

@@ -50,6 +50,9 @@ public sealed class SmtpScript
         return this;
     }
 
+    /// <summary>The reply to lines no responder or default knows (e.g. bytes that are not SMTP); null: "502".</summary>
+    public ScriptedReply? UnknownReply { get; set; }
+
     internal ScriptedReply? Respond(string verb, string line) =>
         _responders.TryGetValue(verb, out var responder) ? responder(line) : null;
 }
