@@ -10,6 +10,7 @@ namespace SmtpProbeHub.Api.Probes;
 /// GET /api/v1/probes/{id}/events. A probe in flight (or just ended) is streamed from the live event log:
 /// first everything that already happened, then each new event, heartbeats while idle, and a final
 /// <c>end</c> event carrying the probe. An older probe is replayed from storage the same way.
+/// A <c>Last-Event-ID</c> header (sent by a reconnecting EventSource) skips the events already seen.
 /// </summary>
 internal static class ProbeEventsEndpoint
 {
@@ -41,7 +42,9 @@ internal static class ProbeEventsEndpoint
         var writer = new SseWriter(http.Response, json.Value.SerializerOptions);
         try
         {
-            foreach (var item in past)
+            // A reconnecting EventSource sends the last id it saw: resume after it instead of repeating.
+            var resumeAfter = long.TryParse(http.Request.Headers["Last-Event-ID"], out var lastId) ? lastId : 0;
+            foreach (var item in past.Where(e => e.Sequence > resumeAfter))
             {
                 await writer.WriteAsync(item, cancellationToken);
             }

@@ -79,6 +79,33 @@ public sealed class ProbeEventsTests
     }
 
     [Fact]
+    public async Task Events_WithLastEventId_ResumeAfterTheEventsAlreadySeen()
+    {
+        await using var hub = new HubFactory(new FakeRunner());
+        var client = hub.CreateClient();
+        var id = (await (await client.PostJsonAsync("/api/v1/probes?wait=10", """{"to":["alice@corp.test"]}""")).JsonAsync()).GetProperty("id").GetString();
+
+        var all = await ReadAllAsync(client, id!, null);
+        var resumed = await ReadAllAsync(client, id!, "5");
+
+        Assert.Equal(all.Skip(5), resumed);
+        Assert.Equal("end", resumed[^1][..3]);
+    }
+
+    private static async Task<List<string>> ReadAllAsync(HttpClient client, string id, string? lastEventId)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/v1/probes/{id}/events");
+        if (lastEventId is not null)
+        {
+            request.Headers.Add("Last-Event-ID", lastEventId);
+        }
+
+        using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, TestContext.Current.CancellationToken);
+        using var sse = new SseReader(await response.Content.ReadAsStreamAsync(TestContext.Current.CancellationToken));
+        return [.. (await sse.ReadToEndAsync(TestContext.Current.CancellationToken)).Select(e => e.Type + " " + e.Data.GetRawText())];
+    }
+
+    [Fact]
     public async Task Events_UnknownProbe_Returns404Problem()
     {
         await using var hub = new HubFactory(new FakeRunner());
