@@ -1,0 +1,97 @@
+using System.Text.Json.Nodes;
+using SmtpProbeHub.TestSupport.Netns;
+
+namespace SmtpProbeHub.EndToEnd.Tests.Scenarios;
+
+/// <summary>The built hub and agents as real processes in the namespaces.</summary>
+public sealed partial class KbNetwork
+{
+    internal const int HubHttpPort = 8080;
+    internal const int HubGrpcPort = 8081;
+    private const string AgentToken = "scenario-agent-token";
+
+    private void StartHub()
+    {
+        var data = Path.Combine(_root, "hub");
+        Directory.CreateDirectory(data);
+        // The content root is the hub's own folder (its appsettings.json), as for an installed hub.
+        var hub = Topology.Start("hub", Topology.Router, BuiltApps.Dotnet, [BuiltApps.Hub], new Dictionary<string, string>
+        {
+            ["ASPNETCORE_ENVIRONMENT"] = "Production",
+            ["DOTNET_NOLOGO"] = "1",
+            ["Hub__DataDirectory"] = data,
+            ["Hub__ApiKeys__0"] = ApiKey,
+            ["Hub__LocalAgent__Enabled"] = "false",
+            ["Hub__AgentTokens__scenario"] = AgentToken,
+            // REST on one port; gRPC for the agents on its own (plaintext HTTP/2: the test's private networks).
+            ["ASPNETCORE_URLS"] = $"http://0.0.0.0:{HubHttpPort}",
+            ["Hub__Grpc__Url"] = $"http://0.0.0.0:{HubGrpcPort}",
+            ["Logging__Console__FormatterName"] = "simple",
+            ["Logging__Console__FormatterOptions__SingleLine"] = "true",
+        }, Path.GetDirectoryName(BuiltApps.Hub));
+        _processes.Add(hub);
+        // The test talks to the hub from inside the router namespace, on its loopback.
+        Hub = new HubClient(Topology.Router, new Uri($"http://127.0.0.1:{HubHttpPort}"), ApiKey);
+    }
+
+    private void StartAgent(string name, string zone, string ns, string hubAddress, string dns)
+    {
+        var data = Path.Combine(_root, name);
+        Directory.CreateDirectory(data);
+        _processes.Add(Topology.Start(name, ns, BuiltApps.Dotnet, [BuiltApps.Agent], new Dictionary<string, string>
+        {
+            ["DOTNET_NOLOGO"] = "1",
+            ["Agent__HubUrl"] = $"http://{hubAddress}:{HubGrpcPort}",
+            ["Agent__AllowInsecure"] = "true",
+            ["Agent__Token"] = AgentToken,
+            ["Agent__Name"] = name,
+            ["Agent__Labels__zone"] = zone,
+            ["Agent__DnsServers__0"] = dns,
+            ["Agent__DataDirectory"] = data,
+            ["Logging__Console__FormatterName"] = "simple",
+            ["Logging__Console__FormatterOptions__SingleLine"] = "true",
+        }, Path.GetDirectoryName(BuiltApps.Agent)));
+    }
+
+    private async Task WaitForAgentsAsync()
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        string last = "";
+        while (DateTime.UtcNow < deadline)
+        {
+            if (_processes.FirstOrDefault(p => p.HasExited) is { } exited)
+            {
+                throw new InvalidOperationException($"{exited.Name} exited during start.");
+            }
+
+            try
+            {
+                var agents = (await Hub.GetNodeAsync("/api/v1/agents", CancellationToken.None)).AsArray();
+                last = agents.ToJsonString();
+                var zones = agents.Where(a => (string?)a!["status"] == "online").Select(a => (string?)a!["labels"]?["zone"]).ToHashSet();
+                if (zones.Contains("inside") && zones.Contains("outside"))
+                {
+                    return;
+                }
+            }
+            catch (Exception e) when (e is HttpRequestException or InvalidOperationException or TaskCanceledException)
+            {
+                last = e.Message;
+            }
+
+            await Task.Delay(250);
+        }
+
+        throw new InvalidOperationException($"The inside and outside agents were not both online at the hub within 60 s (last: {last}).");
+    }
+
+    /// <summary>The KB test against the recipient domain's MX, from every agent, with a short connect timeout.</summary>
+    internal static JsonObject KbRequest() => new()
+    {
+        ["from"] = "admin@test.com",
+        ["to"] = new JsonArray("alice@corp.test"),
+        ["helo"] = "test.com",
+        ["timeouts"] = new JsonObject { ["connectSeconds"] = 3, ["commandSeconds"] = 10, ["totalSeconds"] = 30 },
+        ["agents"] = new JsonObject { ["all"] = true },
+    };
+}

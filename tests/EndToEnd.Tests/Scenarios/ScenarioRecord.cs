@@ -1,0 +1,29 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace SmtpProbeHub.EndToEnd.Tests.Scenarios;
+
+/// <summary>
+/// Keeps each scenario's request and the hub's answer in <c>artifacts/scenarios/</c> (git-ignored), so what the
+/// README shows can be taken from a real run.
+/// </summary>
+internal static class ScenarioRecord
+{
+    public static void Write(string scenario, JsonObject request, JsonObject probe)
+    {
+        var root = AppContext.BaseDirectory;
+        for (var dir = new DirectoryInfo(root); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "SmtpProbeHub.sln")))
+            {
+                root = dir.FullName;
+                break;
+            }
+        }
+
+        var folder = Path.Combine(root, "artifacts", "scenarios");
+        Directory.CreateDirectory(folder);
+        var record = new JsonObject { ["request"] = request.DeepClone(), ["response"] = probe.DeepClone() };
+        File.WriteAllText(Path.Combine(folder, $"scenario-{scenario}.json"), record.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+    }
+}
