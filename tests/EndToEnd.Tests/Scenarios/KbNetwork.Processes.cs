@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using SmtpProbeHub.EndToEnd.Tests.Agents.Processes;
 using SmtpProbeHub.TestSupport.Netns;
 
 namespace SmtpProbeHub.EndToEnd.Tests.Scenarios;
@@ -15,7 +16,7 @@ public sealed partial class KbNetwork
         var data = Path.Combine(_root, "hub");
         Directory.CreateDirectory(data);
         // The content root is the hub's own folder (its appsettings.json), as for an installed hub.
-        var hub = Topology.Start("hub", Topology.Router, BuiltApps.Dotnet, [BuiltApps.Hub], new Dictionary<string, string>
+        var hub = Topology.Start("hub", Topology.Router, "dotnet", [BuiltApps.Hub], new Dictionary<string, string>
         {
             ["ASPNETCORE_ENVIRONMENT"] = "Production",
             ["DOTNET_NOLOGO"] = "1",
@@ -38,7 +39,7 @@ public sealed partial class KbNetwork
     {
         var data = Path.Combine(_root, name);
         Directory.CreateDirectory(data);
-        _processes.Add(Topology.Start(name, ns, BuiltApps.Dotnet, [BuiltApps.Agent], new Dictionary<string, string>
+        _processes.Add(Topology.Start(name, ns, "dotnet", [BuiltApps.Agent], new Dictionary<string, string>
         {
             ["DOTNET_NOLOGO"] = "1",
             ["Agent__HubUrl"] = $"http://{hubAddress}:{HubGrpcPort}",
