@@ -48,6 +48,8 @@ internal static class FootprintBench
             await Task.Delay(TimeSpan.FromSeconds(6)); // past the first heartbeat
             var idle = ProcStats.RssBytes(agent!.Pid);
             report.Add(new Measurement(Section, "agent RSS idle (connected)", ProcStats.Mb(idle), "MB"));
+            report.Add(new Measurement(Section, "agent private dirty memory idle", ProcStats.Mb(ProcStats.PrivateDirtyBytes(agent.Pid)), "MB",
+                Note: "smaps Private_Dirty: what the agent alone holds; the rest of RSS is clean, file-backed code pages"));
             report.Goal("agent idle RSS", "≤ 40 MB", $"{ProcStats.Mb(idle):0.0} MB", ProcStats.Mb(idle) <= 40);
 
             var busy = await BusyRssAsync(settings, hub, agent, HelloCapacity(settings));

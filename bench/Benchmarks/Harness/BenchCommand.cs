@@ -22,6 +22,13 @@ internal static class BenchCommand
         report.Environment["load average at start"] = ProcStats.LoadAverage();
         report.Environment[".NET"] = Environment.Version.ToString();
         report.Environment["agent binary"] = Path.GetRelativePath(settings.RepoRoot, settings.AgentPath);
+        foreach (var name in new[] { "BENCH_AGENT_ENV", "BENCH_HUB_DATA_ROOT" })
+        {
+            if (Environment.GetEnvironmentVariable(name) is { Length: > 0 } value)
+            {
+                report.Environment[name] = value;
+            }
+        }
 
         var sections = new (string Name, Func<Task> Run)[]
         {

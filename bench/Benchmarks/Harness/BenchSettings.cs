@@ -15,7 +15,10 @@ internal sealed record BenchSettings
 
     public int LatencyProbes => Smoke ? 10 : 200;
     public int LatencyWarmup => Smoke ? 2 : 10;
-    public int[] Concurrency => Smoke ? [4] : [1, 4, 16, 64];
+    /// <summary>The sweep; BENCH_CONCURRENCY="16" (comma-separated) narrows it for a quick before/after.</summary>
+    public int[] Concurrency => Environment.GetEnvironmentVariable("BENCH_CONCURRENCY") is { Length: > 0 } list
+        ? [.. list.Split(',').Select(int.Parse)]
+        : Smoke ? [4] : [1, 4, 16, 64];
     public TimeSpan ThroughputPoint => Smoke ? TimeSpan.FromSeconds(1) : TimeSpan.FromSeconds(4);
     public int[] FleetSizes => Smoke ? [50] : [1_000, 10_000];
     public int FanOut => Smoke ? 50 : 1_000;

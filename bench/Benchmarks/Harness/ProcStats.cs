@@ -28,6 +28,24 @@ internal static class ProcStats
         return double.NaN;
     }
 
+    /// <summary>
+    /// Private dirty bytes (smaps_rollup): memory only this process holds and the kernel cannot drop, unlike RSS,
+    /// which also counts clean file-backed pages of mapped code that are shared or reclaimable.
+    /// </summary>
+    public static double PrivateDirtyBytes(int pid)
+    {
+        try
+        {
+            return File.ReadLines($"/proc/{pid}/smaps_rollup")
+                .Where(l => l.StartsWith("Private_Dirty:", StringComparison.Ordinal))
+                .Sum(l => double.Parse(l["Private_Dirty:".Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture) * 1024);
+        }
+        catch (IOException)
+        {
+            return double.NaN;
+        }
+    }
+
     /// <summary>CPU seconds used so far (user + system).</summary>
     public static double CpuSeconds(int pid)
     {
