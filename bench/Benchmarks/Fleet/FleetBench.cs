@@ -13,13 +13,24 @@ internal static class FleetBench
 {
     private const string Section = "3. Fleet size (simulated agents, one stream and connection each)";
 
+    private static async Task<double> CpuAtRestAsync(HubProcess hub, TimeSpan rest)
+    {
+        var before = ProcStats.CpuSeconds(hub.Process.Pid);
+        var watch = Stopwatch.StartNew();
+        await Task.Delay(rest);
+        return (ProcStats.CpuSeconds(hub.Process.Pid) - before) / watch.Elapsed.TotalSeconds;
+    }
+
     public static async Task RunAsync(BenchSettings settings, BenchReport report)
     {
         await using var hub = await HubProcess.StartAsync(settings, localAgent: false);
         await Task.Delay(TimeSpan.FromSeconds(2));
+        var cpu0 = await CpuAtRestAsync(hub, settings.FleetRest);
         var rss0 = ProcStats.RssBytes(hub.Process.Pid);
         var heap0 = await hub.Client.MetricAsync("dotnet_total_memory_bytes");
         report.Add(new Measurement(Section, "hub RSS with no agent", ProcStats.Mb(rss0), "MB"));
+        report.Add(new Measurement(Section, "hub CPU at rest with no agent", cpu0 * 100, "% of one core"));
+        (int N, double Rss)? previous = null;
         var agents = new ConcurrentBag<SimulatedAgent>();
         var fanBody = HubClient.ProbeBody("127.0.0.1", 25, new { labels = new Dictionary<string, string> { ["fan"] = "1" } });
         try
@@ -35,17 +46,20 @@ internal static class FleetBench
                 report.Add(new Measurement(Section, $"N={n}: time to connect the fleet", connectWatch.Elapsed.TotalSeconds, "s", Note: "hello → welcome, 32 at a time"));
 
                 await Task.Delay(TimeSpan.FromSeconds(3));
-                var cpu0 = ProcStats.CpuSeconds(hub.Process.Pid);
-                var rest = Stopwatch.StartNew();
-                await Task.Delay(settings.FleetRest);
-                var cpu = (ProcStats.CpuSeconds(hub.Process.Pid) - cpu0) / rest.Elapsed.TotalSeconds;
+                var cpu = await CpuAtRestAsync(hub, settings.FleetRest);
                 var rss = ProcStats.RssBytes(hub.Process.Pid);
                 var heap = await hub.Client.MetricAsync("dotnet_total_memory_bytes");
                 var perAgentKb = (rss - rss0) / n / 1024;
                 report.Add(new Measurement(Section, $"N={n}: hub RSS at rest", ProcStats.Mb(rss), "MB", "no agent", ProcStats.Mb(rss0)));
                 report.Add(new Measurement(Section, $"N={n}: hub GC heap at rest", ProcStats.Mb(heap), "MB", "no agent", ProcStats.Mb(heap0)));
                 report.Add(new Measurement(Section, $"N={n}: hub RSS per connected agent", perAgentKb, "KB", Note: "(RSS − RSS with no agent) / N"));
-                report.Add(new Measurement(Section, $"N={n}: hub CPU at rest", cpu * 100, "% of one core", Note: $"heartbeats every 5 s, over {settings.FleetRest.TotalSeconds:0} s"));
+                if (previous is { } p)
+                {
+                    report.Add(new Measurement(Section, $"N={p.N}→{n}: hub RSS per added agent", (rss - p.Rss) / (n - p.N) / 1024, "KB", Note: "slope between the two fleet sizes"));
+                }
+
+                previous = (n, rss);
+                report.Add(new Measurement(Section, $"N={n}: hub CPU at rest", cpu * 100, "% of one core", "no agent", cpu0 * 100, $"heartbeats every 5 s, over {settings.FleetRest.TotalSeconds:0} s"));
                 report.Goal($"hub memory per connected agent, N={n}", "≤ 100 KB", $"{perAgentKb:0.0} KB", perAgentKb <= 100);
 
                 var fanOut = new List<double>();
