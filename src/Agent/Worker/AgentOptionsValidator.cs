@@ -23,8 +23,8 @@ internal sealed class AgentOptionsValidator : IValidateOptions<AgentOptions>
         foreach (var dns in options.DnsServers)
             if (!IPEndPoint.TryParse(dns, out _))
                 problems.Add($"Agent:DnsServers: '{dns}' is not an IP address with optional port");
-        if (!string.IsNullOrEmpty(options.HubCaCertificate) && !File.Exists(options.HubCaCertificate))
-            problems.Add($"Agent:HubCaCertificate: file '{options.HubCaCertificate}' does not exist");
+        if (!string.IsNullOrEmpty(options.HubCaCertificate) && CaProblem(options.HubCaCertificate) is { } ca)
+            problems.Add($"Agent:HubCaCertificate: {ca}");
         if (options.Token.Any(c => char.IsControl(c) || c == ' '))
             problems.Add("Agent:Token must not contain spaces or control characters");
         if (options.DrainSeconds is < 0 or > 600)
@@ -32,5 +32,20 @@ internal sealed class AgentOptionsValidator : IValidateOptions<AgentOptions>
         if (options.KeepAlivePingSeconds is < 1 or > 3600)
             problems.Add("Agent:KeepAlivePingSeconds must be between 1 and 3600");
         return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
+    }
+
+    private static string? CaProblem(string path)
+    {
+        if (!File.Exists(path))
+            return $"file '{path}' does not exist";
+        try
+        {
+            using var ca = HubChannelFactory.LoadCa(path);
+            return null;
+        }
+        catch (Exception ex) when (ex is System.Security.Cryptography.CryptographicException or ArgumentException or IOException or UnauthorizedAccessException)
+        {
+            return $"'{path}' is not a readable PEM certificate ({ex.Message})";
+        }
     }
 }

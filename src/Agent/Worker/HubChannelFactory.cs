@@ -26,7 +26,7 @@ internal static class HubChannelFactory
         };
         if (!string.IsNullOrEmpty(options.HubCaCertificate))
         {
-            var ca = X509Certificate2.CreateFromPemFile(options.HubCaCertificate);
+            var ca = LoadCa(options.HubCaCertificate);
             handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, errors) => IsTrusted(certificate, errors, ca);
         }
 
@@ -37,6 +37,9 @@ internal static class HubChannelFactory
             LoggerFactory = loggerFactory,
         });
     }
+
+    /// <summary>The CA certificate alone (no private key) from a PEM file.</summary>
+    internal static X509Certificate2 LoadCa(string path) => X509Certificate2.CreateFromPem(File.ReadAllText(path));
 
     /// <summary>Chain to the private CA only (not the system roots); the name must still match.</summary>
     internal static bool IsTrusted(X509Certificate? certificate, SslPolicyErrors errors, X509Certificate2 ca)

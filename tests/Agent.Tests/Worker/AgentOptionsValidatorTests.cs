@@ -67,4 +67,25 @@ public sealed class AgentOptionsValidatorTests
 
         Assert.Empty(Problems(options));
     }
+
+    [Fact]
+    public void HubCaCertificate_ThatIsNotAPemCertificate_IsRefusedAtStart()
+    {
+        using var dir = new TempDirectory();
+        var path = Path.Combine(dir.Path, "ca.pem");
+        File.WriteAllText(path, "not a certificate");
+        var options = Valid("https://hub.example");
+        options.HubCaCertificate = path;
+
+        Assert.Contains(Problems(options), p => p.Contains("Agent:HubCaCertificate") && p.Contains("PEM"));
+    }
+
+    [Fact]
+    public void HubCaCertificate_Missing_IsRefusedAtStart()
+    {
+        var options = Valid("https://hub.example");
+        options.HubCaCertificate = "/nonexistent/ca.pem";
+
+        Assert.Contains(Problems(options), p => p.Contains("does not exist"));
+    }
 }

@@ -18,13 +18,13 @@ internal sealed class AgentProcess : IAsyncDisposable
     public string DataDirectory => dataDirectory;
 
     /// <summary>Starts <c>run --hub … --name … --label zone=…</c> with the token in the environment.</summary>
-    public static AgentProcess Start(string hubUrl, string name, string zone, string token = HubProcess.Token)
+    public static AgentProcess Start(string hubUrl, string name, string zone, string token = HubProcess.Token, params string[] extraArguments)
     {
         var agent = new AgentProcess(name, null!);
         agent.Process = AppProcess.Start(BuiltApps.Agent,
         [
             "run", "--hub", hubUrl, "--name", name, "--label", $"zone={zone}", "--data-dir", agent.dataDirectory,
-            "--capacity", "2", "--Agent:DrainSeconds=5",
+            "--capacity", "2", "--Agent:DrainSeconds=5", .. extraArguments,
         ], new Dictionary<string, string> { ["Agent__Token"] = token });
         return agent;
     }

@@ -17,10 +17,14 @@ internal sealed class HubProcess : IAsyncDisposable
     public const double HeartbeatTimeoutSeconds = 4;
 
     private readonly string dataDirectory = Directory.CreateTempSubdirectory("e2e-hub-").FullName;
+    private readonly string grpcScheme;
+    private readonly string[] extraArguments;
     private AppProcess? process;
 
-    private HubProcess()
+    private HubProcess(string grpcScheme, string[] extraArguments)
     {
+        this.grpcScheme = grpcScheme;
+        this.extraArguments = extraArguments;
         Http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{RestPort}"), Timeout = TimeSpan.FromSeconds(90) };
     }
 
@@ -28,7 +32,7 @@ internal sealed class HubProcess : IAsyncDisposable
 
     public int GrpcPort { get; } = FreePorts.Tcp(IPAddress.Loopback);
 
-    public string GrpcUrl => $"http://127.0.0.1:{GrpcPort}";
+    public string GrpcUrl => $"{grpcScheme}://127.0.0.1:{GrpcPort}";
 
     public HttpClient Http { get; }
 
@@ -37,9 +41,10 @@ internal sealed class HubProcess : IAsyncDisposable
     /// <summary>Every line any run of this hub wrote (kept across restarts).</summary>
     public List<string> PastOutput { get; } = [];
 
-    public static async Task<HubProcess> StartAsync()
+    /// <summary>Starts a hub; <paramref name="grpcScheme"/> https needs Hub:Grpc:CertificatePath/KeyPath among <paramref name="extraArguments"/>.</summary>
+    public static async Task<HubProcess> StartAsync(string grpcScheme = "http", params string[] extraArguments)
     {
-        var hub = new HubProcess();
+        var hub = new HubProcess(grpcScheme, extraArguments);
         await hub.StartAgainAsync();
         return hub;
     }
@@ -57,6 +62,7 @@ internal sealed class HubProcess : IAsyncDisposable
             "--Hub:RateLimit:PerMinute=100000",
             "--Hub:Grpc:HeartbeatSeconds=1",
             $"--Hub:Grpc:HeartbeatTimeoutSeconds={HeartbeatTimeoutSeconds}",
+            .. extraArguments,
         ], new Dictionary<string, string> { ["Hub__AgentTokens__e2e"] = Token });
         var until = DateTime.UtcNow.AddSeconds(30);
         while (DateTime.UtcNow < until && !process.HasExited)

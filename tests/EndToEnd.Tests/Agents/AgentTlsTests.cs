@@ -1,0 +1,38 @@
+using SmtpProbeHub.EndToEnd.Tests.Agents.Processes;
+
+namespace SmtpProbeHub.EndToEnd.Tests.Agents;
+
+/// <summary>Agents reaching the hub over TLS, as internet-side agents do: the hub's certificate is validated.</summary>
+public sealed class AgentTlsTests : IDisposable
+{
+    private readonly PrivateCa ca = new();
+
+    public void Dispose() => ca.Dispose();
+
+    private Task<HubProcess> StartTlsHubAsync() =>
+        HubProcess.StartAsync("https", $"--Hub:Grpc:CertificatePath={ca.HubCertificate}", $"--Hub:Grpc:KeyPath={ca.HubKey}");
+
+    [Fact]
+    public async Task AgentTrustingThePrivateCa_ConnectsOverTls_AndIsListed()
+    {
+        await using var hub = await StartTlsHubAsync();
+        await using var agent = AgentProcess.Start(hub.GrpcUrl, "outside-tls", "outside", extraArguments: $"--Agent:HubCaCertificate={ca.CaCertificate}");
+
+        await agent.WaitConnectedAsync();
+
+        await hub.WaitForAgentsOnlineAsync("outside-tls");
+        Assert.DoesNotContain(agent.Process.Output, l => l.Contains("AllowInsecure"));
+    }
+
+    [Fact]
+    public async Task AgentNotTrustingTheHubsCertificate_RefusesIt_SayingTlsFailure()
+    {
+        await using var hub = await StartTlsHubAsync();
+        await using var agent = AgentProcess.Start(hub.GrpcUrl, "outside-tls", "outside");
+
+        var line = await agent.Process.WaitForLineAsync(l => l.Contains("Cannot connect"));
+
+        Assert.Contains("TLS failure", line);
+        Assert.Equal(0, (await hub.GetAsync("/api/v1/agents")).GetArrayLength());
+    }
+}
