@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace SmtpProbeHub.Agent.Worker;
 
@@ -18,6 +19,8 @@ internal static class WorkerHost
         // Under systemd (Type=notify) report readiness and stopping; a no-op anywhere else.
         builder.Services.AddSystemd();
         builder.Services.AddAgentWorker();
+        // The worker says in its own words why a connection failed; the gRPC client's per-call lines only repeat it.
+        builder.Logging.AddFilter("Grpc", LogLevel.Warning);
         return builder;
     }
 }
