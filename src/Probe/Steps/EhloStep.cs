@@ -5,7 +5,7 @@ namespace SmtpProbeHub.Probe.Steps;
 /// <summary>EHLO and its capabilities; HELO as the fallback when EHLO gets a 5xx (the KB's note on HELO).</summary>
 internal static class EhloStep
 {
-    public static async Task<bool> RunAsync(ProbeSession session, CancellationToken cancellationToken, bool allowHeloFallback = true)
+    public static async Task<bool> RunAsync(ProbeSession session, CancellationToken cancellationToken)
     {
         var helo = session.Plan.Helo;
         var scope = session.Begin(StepName.Ehlo);
@@ -17,7 +17,7 @@ internal static class EhloStep
             return true;
         }
 
-        if (!allowHeloFallback || exchange.Reply is not { IsPermanentNegative: true } refused)
+        if (exchange.Reply is not { IsPermanentNegative: true } refused)
         {
             return CommandExchange.Finish(session, scope, exchange, code => code == 250);
         }

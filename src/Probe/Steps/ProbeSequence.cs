@@ -103,8 +103,7 @@ internal sealed class ProbeSequence(ProbeSession session, MxResolver resolver)
             return true;
         }
 
-        return await StartTlsStep.RunAsync(session, ct).ConfigureAwait(false)
-               && await EhloStep.RunAsync(session, ct, allowHeloFallback: false).ConfigureAwait(false);
+        return await StartTlsStep.RunAsync(session, ct).ConfigureAwait(false);
     }
 
     private async Task<bool> ResolveAndConnectAsync(CancellationToken ct)

@@ -13,7 +13,11 @@ namespace SmtpProbeHub.Probe.Steps;
 /// </summary>
 internal static class StartTlsStep
 {
-    /// <summary>STARTTLS after EHLO; the caller sends EHLO again afterwards.</summary>
+    /// <summary>
+    /// STARTTLS after EHLO, the handshake, then EHLO again (RFC 3207 §4.2: the client must discard what it
+    /// learnt before TLS). DESIGN.md counts the second EHLO as part of this step, so a run's steps stay the
+    /// KB's sequence with one <c>starttls</c> step added.
+    /// </summary>
     public static async Task<bool> RunAsync(ProbeSession session, CancellationToken cancellationToken)
     {
         var scope = session.Begin(StepName.Starttls);
@@ -23,14 +27,14 @@ internal static class StartTlsStep
             return CommandExchange.Finish(session, scope, exchange, code => code == 220);
         }
 
-        return await HandshakeAsync(session, scope, reply, cancellationToken).ConfigureAwait(false);
+        return await HandshakeAsync(session, scope, reply, ehloAgain: true, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>The handshake right after connecting, for implicit TLS.</summary>
+    /// <summary>The handshake right after connecting, for implicit TLS (the EHLO step follows the banner).</summary>
     public static Task<bool> RunImplicitAsync(ProbeSession session, CancellationToken cancellationToken) =>
-        HandshakeAsync(session, session.Begin(StepName.Starttls), null, cancellationToken);
+        HandshakeAsync(session, session.Begin(StepName.Starttls), null, ehloAgain: false, cancellationToken);
 
-    private static async Task<bool> HandshakeAsync(ProbeSession session, StepScope scope, SmtpReply? reply, CancellationToken cancellationToken)
+    private static async Task<bool> HandshakeAsync(ProbeSession session, StepScope scope, SmtpReply? reply, bool ehloAgain, CancellationToken cancellationToken)
     {
         var transcript = session.Transcript;
         transcript.Add(TranscriptDirection.Tls, $"TLS handshake with {session.HostName}…");
@@ -66,11 +70,31 @@ internal static class StartTlsStep
             return false;
         }
 
+        if (ehloAgain && !await EhloAgainAsync(session, scope, cancellationToken).ConfigureAwait(false))
+        {
+            return false;
+        }
+
         var detail = problem is null
             ? $"{report.Protocol}, {report.CipherSuite}"
             : $"{report.Protocol}, {report.CipherSuite}; certificate problem reported, not fatal in {session.Plan.Tls.ToString().ToLowerInvariant()} mode: {problem}";
         session.End(scope, StepOutcome.Ok, reply, detail);
         return true;
+    }
+
+    private static async Task<bool> EhloAgainAsync(ProbeSession session, StepScope scope, CancellationToken cancellationToken)
+    {
+        // The step keeps showing the command that defines it; the EHLO line is in the transcript.
+        var command = scope.Command;
+        var ehlo = await CommandExchange.SendLineAsync(session, scope, $"EHLO {session.Plan.Helo}", null, session.CommandTimeout, cancellationToken).ConfigureAwait(false);
+        scope.Command = command;
+        if (ehlo.Reply is { Code: 250 } capabilities)
+        {
+            session.Capabilities = EhloParser.Parse(capabilities);
+            return true;
+        }
+
+        return CommandExchange.Finish(session, scope, ehlo, code => code == 250, "EHLO after the TLS handshake was not accepted");
     }
 
     private static bool Broken(ProbeSession session, StepScope scope, SmtpReply? reply, StepOutcome outcome, string code, string detail)

@@ -35,11 +35,35 @@ public sealed class StartTlsTests
         Assert.InRange(certificate.DaysToExpiry, 363, 365);
         Assert.Equal(64, certificate.Thumbprint!.Length);
         Assert.Contains("tls.untrusted", result.Step(StepName.Starttls).Detail, StringComparison.Ordinal);
-        Assert.Equal(2, result.Steps.Count(s => s.Name == StepName.Ehlo));
+        // The EHLO after the handshake belongs to the starttls step (DESIGN.md), not a second ehlo step.
+        Assert.Single(result.Steps, s => s.Name == StepName.Ehlo);
+        Assert.Equal(StepOutcome.Ok, result.Step(StepName.Starttls).Outcome);
+        Assert.Equal("STARTTLS", result.Step(StepName.Starttls).Command);
         Assert.True(Assert.Single(server.Connections).IsTls);
         Assert.Equal(["EHLO test.com", "STARTTLS", "EHLO test.com"], server.ReceivedCommands.Take(3));
         Assert.False(result.Capabilities!.StartTls);
         Assert.Contains(result.Transcript, t => t.Direction == TranscriptDirection.Tls && t.Text.Contains("self-signed", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task EhloRefusedAfterHandshake_FailsTheStartTlsStep_AndSendsNoMail()
+    {
+        var ehloCount = 0;
+        await using var server = ScriptedSmtpServer.Start(s =>
+        {
+            s.Certificate = LoopbackCertificate();
+            s.On("EHLO", _ => Interlocked.Increment(ref ehloCount) == 1 ? null : ScriptedReply.Lines("554 5.7.1 not after TLS"));
+        });
+
+        var result = await Probes.RunAsync(Probes.PlanFor(server) with { Tls = TlsMode.Opportunistic });
+
+        Assert.Equal(Verdict.Failed, result.Verdict);
+        Assert.Equal(StepName.Starttls, result.FailedStep);
+        var step = result.Step(StepName.Starttls);
+        Assert.Equal(StepOutcome.Rejected, step.Outcome);
+        Assert.Equal(554, step.Reply!.Code);
+        Assert.Equal("STARTTLS", step.Command);
+        Assert.DoesNotContain(server.ReceivedCommands, c => c.StartsWith("MAIL", StringComparison.Ordinal));
     }
 
     [Fact]
