@@ -40,6 +40,6 @@ public sealed class DnsmasqInstanceTests(DnsmasqInstance dns)
         Assert.Empty(noMx.Answers.MxRecords());
         Assert.Single(noMxA.Answers.ARecords());
         Assert.Equal(DnsHeaderResponseCode.NotExistentDomain, missing.Header.ResponseCode);
-        Assert.Contains("query[MX] missing.test", dns.ReadLog());
+        Assert.Contains("query[MX] missing.test", await dns.WaitForLogAsync("query[MX] missing.test"));
     }
 }

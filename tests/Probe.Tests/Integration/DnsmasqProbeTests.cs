@@ -27,7 +27,7 @@ public sealed class DnsmasqProbeTests(PostfixInstance postfix, DnsmasqInstance d
         var server = Assert.IsType<ServerEndpoint>(result.Server);
         Assert.Equal(("mx.corp.test", "127.0.0.1", postfix.Port), (server.Host.TrimEnd('.'), server.Address, server.Port));
         Assert.Contains(result.Steps, s => s is { Name: StepName.Resolve, Outcome: StepOutcome.Ok });
-        Assert.Contains($"query[MX] {DnsZone.Corp}", dns.ReadLog());
+        Assert.Contains($"query[MX] {DnsZone.Corp}", await dns.WaitForLogAsync($"query[MX] {DnsZone.Corp}"));
     }
 
     [Fact]

@@ -81,6 +81,25 @@ public class DnsmasqInstance : IAsyncLifetime
         }
     }
 
+    /// <summary>
+    /// dnsmasq's output once it contains <paramref name="text"/>. The log arrives through a pipe, so a line
+    /// can lag the answer a client already has; a test that reads it at once races the reader.
+    /// </summary>
+    public async Task<string> WaitForLogAsync(string text, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(10));
+        while (true)
+        {
+            var log = ReadLog();
+            if (log.Contains(text, StringComparison.Ordinal) || DateTime.UtcNow > deadline)
+            {
+                return log;
+            }
+
+            await Task.Delay(50);
+        }
+    }
+
     /// <summary>Starts dnsmasq and waits until it listens; on failure cleans up and throws with its output.</summary>
     public async ValueTask InitializeAsync()
     {
