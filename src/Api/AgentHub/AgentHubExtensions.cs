@@ -30,13 +30,9 @@ internal static class AgentHubExtensions
             return app;
         }
 
-        var service = app.MapGrpcService<AgentHubService>();
-        // Served on the agents' endpoint only (when its port is known in advance).
-        if (new Uri(options.Url).Port is var port and > 0)
-        {
-            service.RequireHost($"*:{port}");
-        }
-
+        // Not tied to the endpoint's port by Host header: behind port forwarding or a proxy agents dial
+        // another port. Whatever reaches the service still needs an agent token.
+        app.MapGrpcService<AgentHubService>();
         return app;
     }
 }

@@ -45,11 +45,7 @@ internal sealed partial class AgentHubService(
         using var session = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, lifetime.ApplicationStopping);
         await using var stream = new AgentStream(responseStream, session.Token);
         var agent = new RemoteAgent(hello, stream, time, logger);
-        using var registration = registry.Register(agent, new AgentConnection(hello.Version, remote));
-        // A newer connection with the same agent id takes over: end this one.
-        using var replaced = registration.Lost.Register(session.Cancel);
-        LogConnected(hello.Name, hello.AgentId, remote, tokenName, hello.Capacity);
-
+        // The welcome is queued before the agent is listed, so no assignment can overtake it.
         stream.Send(new HubMessage
         {
             Welcome = new Welcome
@@ -59,6 +55,10 @@ internal sealed partial class AgentHubService(
                 ServerTime = Timestamp.FromDateTimeOffset(time.GetUtcNow()),
             },
         });
+        using var registration = registry.Register(agent, new AgentConnection(hello.Version, remote));
+        // A newer connection with the same agent id takes over: end this one.
+        using var replaced = registration.Lost.Register(session.Cancel);
+        LogConnected(hello.Name, hello.AgentId, remote, tokenName, hello.Capacity);
 
         var lastSeen = new LastSeen(time);
         var why = "the agent closed the stream";
