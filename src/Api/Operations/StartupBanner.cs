@@ -1,11 +1,14 @@
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Options;
+using SmtpProbeHub.Api.AgentHub;
 using SmtpProbeHub.Api.Security;
 
 namespace SmtpProbeHub.Api.Operations;
 
 /// <summary>Says at start where Swagger UI is and how access is set up (never the keys themselves).</summary>
-internal sealed class StartupBanner(IServer server, IHostApplicationLifetime lifetime, ApiKeys keys, ILogger<StartupBanner> logger) : IHostedService
+internal sealed class StartupBanner(
+    IServer server, IHostApplicationLifetime lifetime, ApiKeys keys, IOptions<AgentHubOptions> agentHub, ILogger<StartupBanner> logger) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)
     {
@@ -22,6 +25,12 @@ internal sealed class StartupBanner(IServer server, IHostApplicationLifetime lif
         {
             foreach (var address in server.Features.Get<IServerAddressesFeature>()?.Addresses ?? [])
             {
+                if (IsAgentEndpoint(address))
+                {
+                    logger.LogInformation("Agent endpoint (gRPC): {AgentUrl}", address);
+                    continue;
+                }
+
                 logger.LogInformation("Swagger UI: {SwaggerUrl}", address.Replace("://127.0.0.1", "://localhost", StringComparison.Ordinal).TrimEnd('/') + "/swagger");
             }
         });
@@ -29,4 +38,10 @@ internal sealed class StartupBanner(IServer server, IHostApplicationLifetime lif
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    // The agents' gRPC endpoint speaks only HTTP/2 without TLS: a browser pointed at it gets nothing.
+    private bool IsAgentEndpoint(string address) =>
+        Uri.TryCreate(agentHub.Value.Url, UriKind.Absolute, out var agents)
+        && Uri.TryCreate(address, UriKind.Absolute, out var bound)
+        && agents.Port == bound.Port;
 }
