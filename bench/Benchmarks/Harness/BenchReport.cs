@@ -55,7 +55,7 @@ internal sealed class BenchReport
             finishedAt = DateTimeOffset.UtcNow,
             smoke,
             environment = Environment,
-            measurements = _measurements.Select(m => new { m.Section, m.Name, m.Value, m.Unit, m.Reference, m.ReferenceValue, m.Ratio, m.Note }),
+            measurements = _measurements.Select(m => new { m.Section, m.Name, Value = Finite(m.Value), m.Unit, m.Reference, ReferenceValue = Finite(m.ReferenceValue), Ratio = Finite(m.Ratio), m.Note }),
             goals = _goals,
             notes = _notes,
         };
@@ -103,6 +103,9 @@ internal sealed class BenchReport
 
         return md.ToString();
     }
+
+    /// <summary>JSON has no NaN: a figure that could not be read is null.</summary>
+    private static double? Finite(double? value) => value is { } v && double.IsFinite(v) ? v : null;
 
     public static string Format(double value) => double.IsNaN(value) ? "n/a"
         : Math.Abs(value) >= 100 ? value.ToString("#,0", CultureInfo.InvariantCulture)

@@ -20,7 +20,10 @@ internal sealed record BenchSettings
         ? [.. list.Split(',').Select(int.Parse)]
         : Smoke ? [4] : [1, 4, 16, 64];
     public TimeSpan ThroughputPoint => Smoke ? TimeSpan.FromSeconds(1) : TimeSpan.FromSeconds(4);
-    public int[] FleetSizes => Smoke ? [50] : [1_000, 10_000];
+    /// <summary>BENCH_FLEET="1000" (comma-separated) narrows the fleet sizes for a quick before/after.</summary>
+    public int[] FleetSizes => Environment.GetEnvironmentVariable("BENCH_FLEET") is { Length: > 0 } list
+        ? [.. list.Split(',').Select(int.Parse)]
+        : Smoke ? [50] : [1_000, 10_000];
     public int FanOut => Smoke ? 50 : 1_000;
     public int FanOutRepeats => Smoke ? 1 : 3;
     public TimeSpan FleetRest => Smoke ? TimeSpan.FromSeconds(2) : TimeSpan.FromSeconds(10);

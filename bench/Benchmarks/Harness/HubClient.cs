@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 using System.Net;
 using System.Text;
 using System.Text.Json;
@@ -62,30 +61,6 @@ internal sealed class HubClient(Uri baseAddress) : IDisposable
         {
             return false;
         }
-    }
-
-    /// <summary>A gauge from /metrics (prometheus-net's default .NET collectors), e.g. dotnet_total_memory_bytes.</summary>
-    public async Task<double> MetricAsync(string name)
-    {
-        var text = await _http.GetStringAsync("metrics");
-        foreach (var line in text.Split('\n'))
-        {
-            if (line.StartsWith(name + " ", StringComparison.Ordinal))
-            {
-                return double.Parse(line[(name.Length + 1)..].Trim(), CultureInfo.InvariantCulture);
-            }
-        }
-
-        return double.NaN;
-    }
-
-    /// <summary>How many agents GET /api/v1/agents lists as online.</summary>
-    public async Task<int> OnlineAgentsAsync()
-    {
-        var text = await _http.GetStringAsync("api/v1/agents");
-        var node = JsonNode.Parse(text);
-        var items = node as JsonArray ?? node?["agents"]?.AsArray() ?? node?["items"]?.AsArray() ?? [];
-        return items.Count(a => (string?)a?["status"] == "online" || (bool?)a?["online"] == true);
     }
 
     private static string Shorten(string text) => text.Length <= 600 ? text : text[..600] + "…";
