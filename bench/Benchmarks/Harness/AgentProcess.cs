@@ -25,9 +25,8 @@ internal static class AgentProcess
 
         var env = new Dictionary<string, string> { ["Agent__Token"] = HubProcess.AgentToken };
         // BENCH_AGENT_ENV="DOTNET_TieredPGO=0;DOTNET_GCgen0size=..." tries runtime settings on the agents without a rebuild.
-        foreach (var pair in (System.Environment.GetEnvironmentVariable("BENCH_AGENT_ENV") ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries))
+        foreach (var (key, value) in ChildProcess.EnvironmentFrom("BENCH_AGENT_ENV"))
         {
-            var (key, value) = (pair.Split('=', 2)[0], pair.Split('=', 2).ElementAtOrDefault(1) ?? "");
             env[key] = value;
         }
 

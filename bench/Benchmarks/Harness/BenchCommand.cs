@@ -22,7 +22,7 @@ internal static class BenchCommand
         report.Environment["load average at start"] = ProcStats.LoadAverage();
         report.Environment[".NET"] = Environment.Version.ToString();
         report.Environment["agent binary"] = Path.GetRelativePath(settings.RepoRoot, settings.AgentPath);
-        foreach (var name in new[] { "BENCH_AGENT_ENV", "BENCH_HUB_DATA_ROOT" })
+        foreach (var name in new[] { "BENCH_AGENT_ENV", "BENCH_HUB_ENV", "BENCH_HUB_DATA_ROOT", "BENCH_CONCURRENCY", "BENCH_FLEET" })
         {
             if (Environment.GetEnvironmentVariable(name) is { Length: > 0 } value)
             {

@@ -27,6 +27,12 @@ internal sealed class ChildProcess : IAsyncDisposable
     /// <summary>Stopwatch timestamp taken just before the process was started.</summary>
     public long StartedAt { get; private set; }
 
+    /// <summary>Pairs "K=V;K=V" from an environment variable such as BENCH_AGENT_ENV, for runtime settings tried without a rebuild.</summary>
+    public static Dictionary<string, string> EnvironmentFrom(string variable) =>
+        (Environment.GetEnvironmentVariable(variable) ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries)
+            .Select(pair => pair.Split('=', 2))
+            .ToDictionary(kv => kv[0], kv => kv.ElementAtOrDefault(1) ?? "");
+
     public static ChildProcess Start(string name, string fileName, IEnumerable<string> arguments, IDictionary<string, string>? environment = null, string? workingDirectory = null)
     {
         var info = new ProcessStartInfo(fileName)

@@ -47,7 +47,8 @@ internal sealed class HubProcess : IAsyncDisposable
             config[key] = value;
         }
 
-        var process = ChildProcess.Start("hub", settings.HubPath, config.Select(c => $"--{c.Key}={c.Value}"));
+        // BENCH_HUB_ENV="DOTNET_gcServer=0;Logging__LogLevel__Default=Warning" tries settings on the hub without a rebuild.
+        var process = ChildProcess.Start("hub", settings.HubPath, config.Select(c => $"--{c.Key}={c.Value}"), ChildProcess.EnvironmentFrom("BENCH_HUB_ENV"));
         var hub = new HubProcess(process, rest, grpc);
         try
         {
