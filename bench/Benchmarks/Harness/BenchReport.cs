@@ -77,7 +77,7 @@ internal sealed class BenchReport
             md.AppendLine(CultureInfo.InvariantCulture, $"| {goal.Goal} | {goal.Target} | {goal.Measured} | {(goal.Met ? "yes" : "**no**")} |");
         }
 
-        foreach (var section in _measurements.Select(m => m.Section).Distinct())
+        foreach (var section in _measurements.Select(m => m.Section).Distinct().Order(StringComparer.Ordinal))
         {
             md.AppendLine();
             md.AppendLine(CultureInfo.InvariantCulture, $"**{section}**");
