@@ -42,7 +42,18 @@ public sealed class AgentWorkerTests : IDisposable
 
         hub.State.Send(Assign("run-1"));
 
-        var progress = await hub.State.NextAsync(Kind.Progress);
+        AgentMessage progress;
+        try
+        {
+            progress = await hub.State.NextAsync(Kind.Progress);
+        }
+        catch (OperationCanceledException)
+        {
+            // Seen once in a loaded CI run: say what the agent did instead of only "canceled".
+            Assert.Fail($"no progress within 15 s; agent log:\n{string.Join('\n', agent.Logs.Lines)}");
+            throw;
+        }
+
         Assert.Equal("run-1", progress.Progress.RunId);
         var result = await hub.State.NextAsync(Kind.Result);
         Assert.Equal(RunOutcome.Completed, result.Result.Outcome);
