@@ -26,6 +26,10 @@ internal sealed class AgentHubFactory(Dictionary<string, string?>? extra = null)
             ["Hub:Grpc:Url"] = "http://127.0.0.1:0",
             ["Hub:Grpc:HeartbeatSeconds"] = "1",
             ["Hub:Grpc:HeartbeatTimeoutSeconds"] = "3",
+            // These tests poll the API every 50 ms; the per-client rate limit (60 burst) is not what they are about,
+            // and a slow machine used to poll past it and read a 429 problem as a probe.
+            ["Hub:RateLimit:Burst"] = "100000",
+            ["Hub:RateLimit:PerMinute"] = "100000",
         };
         foreach (var (key, value) in extra ?? [])
         {

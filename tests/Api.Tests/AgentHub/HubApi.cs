@@ -17,10 +17,10 @@ internal static class HubApi
     }
 
     public static async Task<JsonElement> GetProbeAsync(this HttpClient http, string id) =>
-        await BodyAsync(await http.GetAsync($"/api/v1/probes/{id}", Ct));
+        await SuccessBodyAsync(await http.GetAsync($"/api/v1/probes/{id}", Ct));
 
     public static async Task<JsonElement> AgentsAsync(this HttpClient http) =>
-        await BodyAsync(await http.GetAsync("/api/v1/agents", Ct));
+        await SuccessBodyAsync(await http.GetAsync("/api/v1/agents", Ct));
 
     /// <summary>Polls the probe until its single run reaches <paramref name="status"/>; returns that run.</summary>
     public static async Task<JsonElement> WaitForRunAsync(this HttpClient http, string probeId, string status, double seconds = 15)
@@ -39,6 +39,13 @@ internal static class HubApi
         }
         while (DateTime.UtcNow < until);
         throw new TimeoutException($"run still {run.GetProperty("status")} after {seconds}s, expected {status}: {run}");
+    }
+
+    // A problem (429, 404) read as a probe would fail later with a KeyNotFoundException that hides why.
+    private static async Task<JsonElement> SuccessBodyAsync(HttpResponseMessage response)
+    {
+        Assert.True(response.IsSuccessStatusCode, $"{(int)response.StatusCode} from {response.RequestMessage?.RequestUri}: {await response.Content.ReadAsStringAsync(Ct)}");
+        return await BodyAsync(response);
     }
 
     private static async Task<JsonElement> BodyAsync(HttpResponseMessage response)

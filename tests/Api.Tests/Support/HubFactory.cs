@@ -33,6 +33,10 @@ internal sealed class HubFactory : WebApplicationFactory<Program>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseSetting("Hub:DataDirectory", DataDirectory);
+        // Tests poll every 50 ms; on a slow machine that outruns the default per-client limit (60 burst) and a 429
+        // would be read as a probe. The access tests set their own small limits below.
+        builder.UseSetting("Hub:RateLimit:Burst", "100000");
+        builder.UseSetting("Hub:RateLimit:PerMinute", "100000");
         // Test output shows the hub's warnings and errors, not every request.
         builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
         foreach (var (key, value) in settings)
