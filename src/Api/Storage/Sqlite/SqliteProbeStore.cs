@@ -96,13 +96,14 @@ internal sealed class SqliteProbeStore(IDbContextFactory<HubDbContext> contexts)
 
     public Task MarkRunStartedAsync(Guid runId, DateTimeOffset at, CancellationToken cancellationToken) => WriteAsync(async db =>
     {
-        var row = await db.Runs.SingleOrDefaultAsync(r => r.Id == runId, cancellationToken);
-        if (row is not null && row.Status == nameof(RunStatus.Queued))
-        {
-            row.Status = nameof(RunStatus.Running);
-            row.StartedAtMs = at.ToUnixTimeMilliseconds();
-            await db.SaveChangesAsync(cancellationToken);
-        }
+        // One UPDATE instead of a read and a tracked save: a fan-out marks every one of its runs started
+        // through the single writer, so this sits on the path of "probe to 1,000 agents and back".
+        var startedAtMs = at.ToUnixTimeMilliseconds();
+        await db.Runs
+            .Where(r => r.Id == runId && r.Status == nameof(RunStatus.Queued))
+            .ExecuteUpdateAsync(set => set
+                .SetProperty(r => r.Status, nameof(RunStatus.Running))
+                .SetProperty(r => r.StartedAtMs, startedAtMs), cancellationToken);
     }, cancellationToken);
 
     public async Task<bool> EndRunAsync(RunRecord ended, CancellationToken cancellationToken)
