@@ -58,10 +58,7 @@ public sealed class AgentFleetTests(PostfixInstance postfix) : IClassFixture<Pos
         await using var hub = await HubProcess.StartAsync();
         await using var outside = AgentProcess.Start(hub.GrpcUrl, "outside-1", "outside");
         await hub.WaitForAgentsOnlineAsync("outside-1");
-        var created = await hub.PostProbeAsync(Probe(server.Host, server.Port, "alice@corp.test", """{"labels":{"zone":"outside"}}"""));
-        var id = JsonDocument.Parse(await created.Content.ReadAsStringAsync(TestContext.Current.CancellationToken)).RootElement.GetProperty("id").GetString()!;
-        await hub.WaitForProbeAsync(id, p => HubProcess.RunStatuses(p).Single() == "running");
-        await WaitUntil(() => server.Connections > 0);
+        var id = await StartProbeHeldBySilentServerAsync(hub, server);
 
         await outside.Process.KillAsync();
         var killedAt = DateTime.UtcNow;
@@ -120,10 +117,7 @@ public sealed class AgentFleetTests(PostfixInstance postfix) : IClassFixture<Pos
         await using var hub = await HubProcess.StartAsync();
         await using var outside = AgentProcess.Start(hub.GrpcUrl, "outside-1", "outside");
         await hub.WaitForAgentsOnlineAsync("outside-1");
-        var created = await hub.PostProbeAsync(Probe(server.Host, server.Port, "alice@corp.test", """{"labels":{"zone":"outside"}}"""));
-        var id = JsonDocument.Parse(await created.Content.ReadAsStringAsync(TestContext.Current.CancellationToken)).RootElement.GetProperty("id").GetString()!;
-        await hub.WaitForProbeAsync(id, p => HubProcess.RunStatuses(p).Single() == "running");
-        await WaitUntil(() => server.Connections > 0);
+        var id = await StartProbeHeldBySilentServerAsync(hub, server);
 
         var cancel = await hub.Http.PostAsync($"/api/v1/probes/{id}/cancel", null, TestContext.Current.CancellationToken);
 
@@ -178,5 +172,15 @@ public sealed class AgentFleetTests(PostfixInstance postfix) : IClassFixture<Pos
         }
 
         Assert.True(condition(), "condition not met in time");
+    }
+
+    /// <summary>Posts a probe for the outside agent against a server that never answers; returns once the dialog is in flight.</summary>
+    private static async Task<string> StartProbeHeldBySilentServerAsync(HubProcess hub, SilentServer server)
+    {
+        var created = await hub.PostProbeAsync(Probe(server.Host, server.Port, "alice@corp.test", """{"labels":{"zone":"outside"}}"""));
+        var id = JsonDocument.Parse(await created.Content.ReadAsStringAsync(TestContext.Current.CancellationToken)).RootElement.GetProperty("id").GetString()!;
+        await hub.WaitForProbeAsync(id, p => HubProcess.RunStatuses(p).Single() == "running");
+        await WaitUntil(() => server.Connections > 0);
+        return id;
     }
 }
