@@ -36,6 +36,11 @@ internal sealed class ScriptedSession(SmtpScript script, ScriptedConnection reco
         {
             // The client hung up or the server is stopping: the conversation is over, what was recorded stays.
         }
+        catch (Exception) when (cancellationToken.IsCancellationRequested)
+        {
+            // The server is stopping and closed the connection under the session: a stream closed mid-step throws
+            // whatever the step was doing (an SslStream over a closed socket throws ArgumentException), none of it matters.
+        }
     }
 
     private async Task DialogAsync(CancellationToken cancellationToken)
@@ -142,6 +147,7 @@ internal sealed class ScriptedSession(SmtpScript script, ScriptedConnection reco
 
     private async Task UpgradeAsync(CancellationToken cancellationToken)
     {
+        cancellationToken.ThrowIfCancellationRequested();
         var ssl = new SslStream(_stream, leaveInnerStreamOpen: false);
         await ssl.AuthenticateAsServerAsync(new SslServerAuthenticationOptions { ServerCertificate = script.Certificate }, cancellationToken).ConfigureAwait(false);
         _stream = ssl;
