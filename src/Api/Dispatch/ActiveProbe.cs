@@ -1,20 +1,34 @@
+using SmtpProbeHub.Api.Storage;
+
 namespace SmtpProbeHub.Api.Dispatch;
 
-/// <summary>A probe with runs still in flight in this process.</summary>
-internal sealed class ActiveProbe(Guid id, int runs)
+/// <summary>A probe with runs still in flight in this process, and the recorders that hold its runs' state.</summary>
+internal sealed class ActiveProbe(ProbeRecord record)
 {
-    private int remaining = runs;
+    private int remaining = record.Runs.Count;
 
-    public Guid Id { get; } = id;
+    public Guid Id => Record.Id;
+
+    /// <summary>The probe as accepted (runs queued).</summary>
+    public ProbeRecord Record { get; } = record;
+
+    /// <summary>One per run, in the runs' order; filled by SubmitAsync before any run starts.</summary>
+    public List<RunRecorder> Recorders { get; } = new(record.Runs.Count);
 
     /// <summary>Cancelled by POST …/cancel.</summary>
     public CancellationTokenSource Cancel { get; } = new();
 
-    /// <summary>Set once every run has ended and the probe's final state is stored.</summary>
-    public TaskCompletionSource Ended { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    /// <summary>Set, with the final probe, once every run has ended and the probe's final state is stored.</summary>
+    public TaskCompletionSource<ProbeRecord> Ended { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Each run's end being stored (it never throws: failures are logged).</summary>
+    public System.Collections.Concurrent.ConcurrentBag<Task> StoredEnds { get; } = [];
 
     /// <summary>Read by StopAsync while SubmitAsync may still add: a concurrent collection.</summary>
     public System.Collections.Concurrent.ConcurrentBag<Task> RunTasks { get; } = [];
+
+    /// <summary>The probe as it stands now: every run's latest state from its recorder.</summary>
+    public ProbeRecord Snapshot() => Record with { Runs = [.. Recorders.Select(r => r.Current)] };
 
     /// <summary>True when this was the last run to end.</summary>
     public bool RunEnded() => Interlocked.Decrement(ref remaining) == 0;

@@ -19,7 +19,7 @@ public sealed partial class ProbeDispatcher
             await agent.Slots.WaitAsync(run.Token);
             holdsSlot = true;
             agent.RunStarted();
-            await recorder.StartedAsync();
+            recorder.Started();
             result = await agent.Agent.RunAsync(assignment, recorder, run.Token);
             status = RunStatus.Completed;
         }
@@ -50,6 +50,22 @@ public sealed partial class ProbeDispatcher
             }
         }
 
+        // Queued now, awaited below: when this is the probe's last run, its end and the probe's end go to storage
+        // back to back and commit together.
+        var stored = StoreEndAsync(agent, assignment, recorder, status, result, diagnosis);
+        probe.StoredEnds.Add(stored);
+        if (probe.RunEnded())
+        {
+            await EndProbeAsync(probe);
+        }
+        else
+        {
+            await stored;
+        }
+    }
+
+    private async Task StoreEndAsync(AgentRegistration agent, RunAssignment assignment, RunRecorder recorder, RunStatus status, ProbeResult? result, Diagnosis? diagnosis)
+    {
         try
         {
             await recorder.EndedAsync(status, result, diagnosis);
@@ -60,33 +76,33 @@ public sealed partial class ProbeDispatcher
         {
             LogStoreFailed(ex);
         }
-        finally
-        {
-            if (probe.RunEnded())
-            {
-                await EndProbeAsync(probe);
-            }
-        }
     }
 
     private async Task EndProbeAsync(ActiveProbe probe)
     {
+        var status = probe.Cancel.IsCancellationRequested ? ProbeStatus.Canceled : ProbeStatus.Completed;
+        var final = probe.Snapshot() with { Status = status, EndedAt = StoredTime.Now(time) };
         try
         {
-            var status = probe.Cancel.IsCancellationRequested ? ProbeStatus.Canceled : ProbeStatus.Completed;
-            await store.SetProbeStatusAsync(probe.Id, status, time.GetUtcNow(), CancellationToken.None);
-            var final = await store.GetAsync(probe.Id, CancellationToken.None);
-            bus.Close(probe.Id, final is null ? new { id = probe.Id, status } : Probes.ProbeViews.From(final));
+            var statusStored = store.SetProbeStatusAsync(probe.Id, status, final.EndedAt, CancellationToken.None);
+            await Task.WhenAll(probe.StoredEnds);
+            await statusStored;
+            // The recorders hold what was stored, so the answer needs no read-back; only a run whose end storage
+            // refused (it was ended elsewhere) makes storage, not memory, the truth.
+            if (!probe.Recorders.TrueForAll(r => r.EndStored))
+            {
+                final = await store.GetAsync(probe.Id, CancellationToken.None) ?? final;
+            }
         }
         catch (Exception ex)
         {
             LogStoreFailed(ex);
-            bus.Close(probe.Id, new { id = probe.Id });
         }
         finally
         {
+            bus.Close(probe.Id, Probes.ProbeViews.From(final));
             active.TryRemove(probe.Id, out _);
-            probe.Ended.TrySetResult();
+            probe.Ended.TrySetResult(final);
         }
     }
 

@@ -32,9 +32,9 @@ public sealed partial class ProbeDispatcher(
     /// <summary>
     /// Accepts a probe: the plan must be valid and hold its secrets (they stay in memory only).
     /// Throws <see cref="NoAgentsMatchedException"/> when the selector names no online agent.
-    /// Returns the stored probe and a task that completes when every run has ended.
+    /// Returns the stored probe and a task that completes with the final probe when every run has ended.
     /// </summary>
-    public async Task<(ProbeRecord Probe, Task Ended)> SubmitAsync(ProbePlan plan, AgentSelector selector, CancellationToken cancellationToken)
+    public async Task<(ProbeRecord Probe, Task<ProbeRecord> Ended)> SubmitAsync(ProbePlan plan, AgentSelector selector, CancellationToken cancellationToken)
     {
         var agents = selector.Select(registry.Online(), localAgent.Value.Enabled ? localAgent.Value.Id : null);
         if (agents.Count == 0)
@@ -45,7 +45,7 @@ public sealed partial class ProbeDispatcher(
         }
 
         var id = Guid.CreateVersion7();
-        var now = time.GetUtcNow();
+        var now = StoredTime.Now(time);
         plan = plan with { ProbeId = id.ToString() };
         var runs = agents.Select((a, i) => new RunRecord
         {
@@ -57,7 +57,8 @@ public sealed partial class ProbeDispatcher(
         }).ToList();
         var probe = new ProbeRecord { Id = id, CreatedAt = now, Status = ProbeStatus.Running, Plan = Secrets.Without(plan), Runs = runs };
 
-        var state = new ActiveProbe(id, runs.Count);
+        var state = new ActiveProbe(probe);
+        state.Recorders.AddRange(runs.Select(run => new RunRecorder(run, store, bus, metrics, time)));
         active[id] = state;
         bus.Open(id);
         try
@@ -78,7 +79,7 @@ public sealed partial class ProbeDispatcher(
         var deadline = now.AddSeconds(plan.Timeouts.TotalSeconds + options.Value.DeadlineGraceSeconds);
         for (var i = 0; i < runs.Count; i++)
         {
-            var recorder = new RunRecorder(runs[i], store, bus, metrics, time);
+            var recorder = state.Recorders[i];
             metrics.RunQueued();
             bus.Publish(id, ProbeEvent.Run, ProbeViews.From(runs[i], withDetail: false));
             var assignment = new RunAssignment(runs[i].Id, id, plan, deadline);
@@ -102,8 +103,11 @@ public sealed partial class ProbeDispatcher(
         return true;
     }
 
-    /// <summary>The task that completes when a probe in flight here ends; null when it is not in flight.</summary>
-    public Task? Ended(Guid probeId) => active.TryGetValue(probeId, out var state) ? state.Ended.Task : null;
+    /// <summary>The task that completes (with the final probe) when a probe in flight here ends; null when it is not in flight.</summary>
+    public Task<ProbeRecord>? Ended(Guid probeId) => active.TryGetValue(probeId, out var state) ? state.Ended.Task : null;
+
+    /// <summary>A probe in flight here as it stands now (from memory, no storage read); null when it is not in flight.</summary>
+    public ProbeRecord? Snapshot(Guid probeId) => active.TryGetValue(probeId, out var state) ? state.Snapshot() : null;
 
     /// <summary>
     /// Records a result that arrived for a run this hub process is not running (e.g. an agent re-sending
@@ -118,7 +122,7 @@ public sealed partial class ProbeDispatcher(
                 Ordinal = 0,
                 Agent = new AgentRef("", "", new Dictionary<string, string>()),
                 Status = RunStatus.Completed,
-                EndedAt = time.GetUtcNow(),
+                EndedAt = StoredTime.Now(time),
                 Result = result,
             }, cancellationToken);
         LogLateResult(runId, stored);

@@ -21,6 +21,9 @@ internal sealed class RunRecorder(RunRecord run, IProbeStore store, ProbeEventBu
     private readonly string agentId = run.Agent.Id;
     private RunRecord current = run;
 
+    /// <summary>True once <see cref="EndedAsync"/> stored the end (storage refuses a run that already ended elsewhere).</summary>
+    public bool EndStored { get; private set; }
+
     public RunRecord Current
     {
         get
@@ -53,15 +56,19 @@ internal sealed class RunRecorder(RunRecord run, IProbeStore store, ProbeEventBu
         bus.Publish(probeId, ProbeEvent.Transcript, new { runId, agentId, entry });
     }
 
-    public async Task StartedAsync()
+    /// <summary>
+    /// Marks the run running. The write is queued, not awaited: it is on the path of every probe, and storage
+    /// applies writes in order, so the run's end (which also carries the start time) always lands after it.
+    /// </summary>
+    public void Started()
     {
-        var at = time.GetUtcNow();
+        var at = StoredTime.Now(time);
         lock (gate)
         {
             current = current with { Status = RunStatus.Running, StartedAt = at };
         }
 
-        await store.MarkRunStartedAsync(runId, at, CancellationToken.None);
+        _ = store.MarkRunStartedAsync(runId, at, CancellationToken.None);
         bus.Publish(probeId, ProbeEvent.Run, ProbeViews.From(Current, withDetail: false));
     }
 
@@ -73,7 +80,7 @@ internal sealed class RunRecorder(RunRecord run, IProbeStore store, ProbeEventBu
             ended = current = current with
             {
                 Status = status,
-                EndedAt = time.GetUtcNow(),
+                EndedAt = StoredTime.Now(time),
                 Result = result,
                 Diagnosis = diagnosis,
                 Steps = [.. steps],
@@ -82,7 +89,7 @@ internal sealed class RunRecorder(RunRecord run, IProbeStore store, ProbeEventBu
         }
 
         // Storage first: a client that sees the event and then GETs the probe must find the same state.
-        await store.EndRunAsync(ended, CancellationToken.None);
+        EndStored = await store.EndRunAsync(ended, CancellationToken.None);
         metrics.RunEnded(status, result?.Verdict);
         bus.Publish(probeId, ProbeEvent.Run, ProbeViews.From(ended, withDetail: false));
     }

@@ -34,7 +34,7 @@ internal static class ProbeEndpoints
     /// <param name="request">The probe to run.</param>
     /// <param name="wait">Seconds to wait for the probe to finish (0–300) before answering 202.</param>
     private static async Task<IResult> CreateAsync(
-        [FromBody] ProbeRequest request, [FromQuery] int? wait, ProbeDispatcher dispatcher, IProbeStore store, TimeProvider time, CancellationToken cancellationToken)
+        [FromBody] ProbeRequest request, [FromQuery] int? wait, ProbeDispatcher dispatcher, TimeProvider time, CancellationToken cancellationToken)
     {
         var errors = ProbeRequestValidator.Validate(request, wait);
         if (errors.Count > 0)
@@ -43,7 +43,7 @@ internal static class ProbeEndpoints
         }
 
         ProbeRecord probe;
-        Task ended;
+        Task<ProbeRecord> ended;
         try
         {
             (probe, ended) = await dispatcher.SubmitAsync(request.ToPlan(), (request.Agents ?? new()).ToSelector(), cancellationToken);
@@ -56,11 +56,12 @@ internal static class ProbeEndpoints
         var location = $"/api/v1/probes/{probe.Id}";
         if (wait is > 0 && await FinishesWithinAsync(ended, TimeSpan.FromSeconds(wait.Value), time, cancellationToken))
         {
-            var finished = await store.GetAsync(probe.Id, CancellationToken.None) ?? probe;
-            return TypedResults.Ok(ProbeViews.From(finished));
+            return TypedResults.Ok(ProbeViews.From(await ended));
         }
 
-        return TypedResults.Accepted(location, ProbeViews.From(await store.GetAsync(probe.Id, CancellationToken.None) ?? probe));
+        // From memory: the dispatcher holds the probe's current state while it is in flight.
+        var current = ended.IsCompletedSuccessfully ? ended.Result : dispatcher.Snapshot(probe.Id) ?? probe;
+        return TypedResults.Accepted(location, ProbeViews.From(current));
     }
 
     private static async Task<IResult> GetAsync(Guid id, IProbeStore store, CancellationToken cancellationToken) =>

@@ -5,13 +5,14 @@ using SmtpProbeHub.Probe.Model;
 namespace SmtpProbeHub.Api.Storage.Sqlite;
 
 /// <summary>
-/// <see cref="IProbeStore"/> on SQLite with EF Core. Writes are serialised in-process: SQLite has one
-/// writer anyway, and waiting on a semaphore is cheaper than SQLITE_BUSY retries.
+/// <see cref="IProbeStore"/> on SQLite with EF Core. Every write goes through one <see cref="SqliteWriteQueue"/>:
+/// SQLite has one writer anyway, in-process ordering is cheaper than SQLITE_BUSY retries, and it gives the
+/// seam's promise that writes apply in the order they were made. Reads use their own pooled contexts.
 /// </summary>
-internal sealed class SqliteProbeStore(IDbContextFactory<HubDbContext> contexts) : IProbeStore
+internal sealed class SqliteProbeStore(IDbContextFactory<HubDbContext> contexts, ILogger<SqliteProbeStore> logger) : IProbeStore, IAsyncDisposable
 {
     private static readonly string[] Unfinished = [nameof(RunStatus.Queued), nameof(RunStatus.Running)];
-    private readonly SemaphoreSlim writer = new(1, 1);
+    private readonly SqliteWriteQueue writer = new(contexts, logger);
 
     public async Task MigrateAsync(CancellationToken cancellationToken)
     {
@@ -108,20 +109,25 @@ internal sealed class SqliteProbeStore(IDbContextFactory<HubDbContext> contexts)
 
     public async Task<bool> EndRunAsync(RunRecord ended, CancellationToken cancellationToken)
     {
-        var stored = false;
-        await WriteAsync(async db =>
-        {
-            var row = await db.Runs.SingleOrDefaultAsync(r => r.Id == ended.Id, cancellationToken);
-            if (row is null || !MayEnd(row.Status, ended.Status))
-            {
-                return;
-            }
-
-            RowMapping.ApplyEnd(row, ended);
-            await db.SaveChangesAsync(cancellationToken);
-            stored = true;
-        }, cancellationToken);
-        return stored;
+        // One conditional UPDATE, not a read and a tracked save: it is on the path of every probe. The WHERE says
+        // which ends are allowed: an unfinished run may end any way; an ended run only moves from agentLost to completed (a
+        // result the agent kept while it or the hub was away). Anything else would rewrite history.
+        var end = new RunRow();
+        RowMapping.ApplyEnd(end, ended);
+        var lateResult = ended.Status == RunStatus.Completed;
+        var changed = await writer.Enqueue(db => db.Runs
+            .Where(r => r.Id == ended.Id
+                && (r.Status == nameof(RunStatus.Queued) || r.Status == nameof(RunStatus.Running) || (lateResult && r.Status == nameof(RunStatus.AgentLost))))
+            .ExecuteUpdateAsync(set => set
+                .SetProperty(r => r.Status, end.Status)
+                .SetProperty(r => r.Verdict, end.Verdict)
+                .SetProperty(r => r.StartedAtMs, r => r.StartedAtMs ?? end.StartedAtMs)
+                .SetProperty(r => r.EndedAtMs, end.EndedAtMs)
+                .SetProperty(r => r.ResultJson, end.ResultJson)
+                .SetProperty(r => r.DiagnosisJson, end.DiagnosisJson)
+                .SetProperty(r => r.StepsJson, end.StepsJson)
+                .SetProperty(r => r.TranscriptJson, end.TranscriptJson), cancellationToken), cancellationToken);
+        return changed == 1;
     }
 
     public Task SetProbeStatusAsync(Guid probeId, ProbeStatus status, DateTimeOffset? endedAt, CancellationToken cancellationToken) =>
@@ -169,23 +175,12 @@ internal sealed class SqliteProbeStore(IDbContextFactory<HubDbContext> contexts)
         }
     }
 
-    // An unfinished run may end any way; an ended run only moves from agentLost to completed (a result
-    // the agent kept while it or the hub was away). Anything else would rewrite history.
-    private static bool MayEnd(string current, RunStatus next) =>
-        current is nameof(RunStatus.Queued) or nameof(RunStatus.Running)
-        || (current == nameof(RunStatus.AgentLost) && next == RunStatus.Completed);
+    public ValueTask DisposeAsync() => writer.DisposeAsync();
 
-    private async Task WriteAsync(Func<HubDbContext, Task> write, CancellationToken cancellationToken)
-    {
-        await writer.WaitAsync(cancellationToken);
-        try
+    private Task WriteAsync(Func<HubDbContext, Task> write, CancellationToken cancellationToken) =>
+        writer.Enqueue(async db =>
         {
-            await using var db = await contexts.CreateDbContextAsync(cancellationToken);
             await write(db);
-        }
-        finally
-        {
-            writer.Release();
-        }
-    }
+            return true;
+        }, cancellationToken);
 }

@@ -1,0 +1,150 @@
+using System.Threading.Channels;
+using Microsoft.EntityFrameworkCore;
+
+namespace SmtpProbeHub.Api.Storage.Sqlite;
+
+/// <summary>
+/// The hub's one SQLite writer. Writes run strictly in the order they were queued, and whatever is queued
+/// while one batch commits goes into the next batch: one context and one transaction for many writes (a group
+/// commit), so under load the cost of a commit is shared instead of every probe paying for four. Order is what
+/// lets a caller queue a write without waiting for it (a run marked started is always before its end).
+/// A write that fails fails alone (a single UPDATE is atomic, and EF Core rolls a failed SaveChanges back to the
+/// savepoint it takes inside an open transaction); a failed commit fails its whole batch.
+/// </summary>
+internal sealed partial class SqliteWriteQueue : IAsyncDisposable
+{
+    private const int MaxBatch = 256;
+    private readonly Channel<IQueuedWrite> queue = Channel.CreateUnbounded<IQueuedWrite>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly IDbContextFactory<HubDbContext> contexts;
+    private readonly ILogger logger;
+    private readonly Task loop;
+
+    public SqliteWriteQueue(IDbContextFactory<HubDbContext> contexts, ILogger logger)
+    {
+        this.contexts = contexts;
+        this.logger = logger;
+        loop = Task.Run(LoopAsync);
+    }
+
+    /// <summary>Queues a write; the task completes once the batch holding it has committed.</summary>
+    public Task<T> Enqueue<T>(Func<HubDbContext, Task<T>> write, CancellationToken cancellationToken)
+    {
+        var queued = new QueuedWrite<T>(write, cancellationToken);
+        if (!queue.Writer.TryWrite(queued))
+        {
+            return Task.FromException<T>(new ObjectDisposedException(nameof(SqliteWriteQueue), "The hub is stopping: storage takes no more writes."));
+        }
+
+        return queued.Completion.Task;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        queue.Writer.TryComplete();
+        await loop;
+    }
+
+    private async Task LoopAsync()
+    {
+        var batch = new List<IQueuedWrite>(MaxBatch);
+        while (await queue.Reader.WaitToReadAsync())
+        {
+            while (batch.Count < MaxBatch && queue.Reader.TryRead(out var write))
+            {
+                batch.Add(write);
+            }
+
+            await RunBatchAsync(batch);
+            batch.Clear();
+        }
+    }
+
+    private async Task RunBatchAsync(List<IQueuedWrite> batch)
+    {
+        try
+        {
+            await using var db = await contexts.CreateDbContextAsync();
+            await using var transaction = await db.Database.BeginTransactionAsync();
+            foreach (var write in batch)
+            {
+                await write.RunAsync(db);
+                // Each write sees the database, not what an earlier write of the batch left tracked.
+                db.ChangeTracker.Clear();
+            }
+
+            await transaction.CommitAsync();
+        }
+        catch (Exception ex)
+        {
+            LogBatchFailed(ex, batch.Count);
+            foreach (var write in batch)
+            {
+                write.Fail(ex);
+            }
+
+            return;
+        }
+
+        foreach (var write in batch)
+        {
+            write.Complete();
+        }
+    }
+
+    [LoggerMessage(LogLevel.Error, "A storage commit of {Count} write(s) failed")]
+    private partial void LogBatchFailed(Exception exception, int count);
+
+    private interface IQueuedWrite
+    {
+        Task RunAsync(HubDbContext db);
+
+        void Complete();
+
+        void Fail(Exception exception);
+    }
+
+    private sealed class QueuedWrite<T>(Func<HubDbContext, Task<T>> write, CancellationToken cancellationToken) : IQueuedWrite
+    {
+        private T result = default!;
+        private Exception? failure;
+
+        public TaskCompletionSource<T> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public async Task RunAsync(HubDbContext db)
+        {
+            if (cancellationToken.IsCancellationRequested)
+            {
+                failure = new OperationCanceledException(cancellationToken);
+                return;
+            }
+
+            try
+            {
+                result = await write(db);
+            }
+            catch (Exception ex)
+            {
+                // Only this write failed: the rest of the batch still commits.
+                failure = ex;
+            }
+        }
+
+        public void Complete()
+        {
+            if (failure is OperationCanceledException && cancellationToken.IsCancellationRequested)
+            {
+                Completion.TrySetCanceled(cancellationToken);
+            }
+            else if (failure is not null)
+            {
+                Completion.TrySetException(failure);
+            }
+            else
+            {
+                Completion.TrySetResult(result);
+            }
+        }
+
+        public void Fail(Exception exception) => Completion.TrySetException(failure ?? exception);
+    }
+}
