@@ -20,6 +20,7 @@ internal sealed record BenchSettings
         ? [.. list.Split(',').Select(int.Parse)]
         : Smoke ? [4] : [1, 4, 16, 64];
     public TimeSpan ThroughputPoint => Smoke ? TimeSpan.FromSeconds(1) : TimeSpan.FromSeconds(4);
+    public TimeSpan ThroughputWarmup => Smoke ? TimeSpan.FromSeconds(0.5) : TimeSpan.FromSeconds(3);
     /// <summary>BENCH_FLEET="1000" (comma-separated) narrows the fleet sizes for a quick before/after.</summary>
     public int[] FleetSizes => Environment.GetEnvironmentVariable("BENCH_FLEET") is { Length: > 0 } list
         ? [.. list.Split(',').Select(int.Parse)]
