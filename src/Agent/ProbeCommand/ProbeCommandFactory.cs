@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using SmtpProbeHub.Probe;
 using SmtpProbeHub.Probe.Model;
 using SmtpProbeHub.Probe.Serialization;
@@ -13,7 +14,7 @@ namespace SmtpProbeHub.Agent.ProbeCommand;
 /// </summary>
 internal static class ProbeCommandFactory
 {
-    private static readonly JsonSerializerOptions IndentedJson = new(ProbeJson.Options) { WriteIndented = true };
+    private static readonly JsonTypeInfo<ProbeResult> IndentedJson = IndentedResult();
 
     public static Command Create(Func<ProbeEngineOptions, IProbeRunner> createRunner, Func<string, string?> environment)
     {
@@ -66,5 +67,12 @@ internal static class ProbeCommandFactory
         }
 
         return result.Verdict == Verdict.Passed ? ExitCodes.Passed : ExitCodes.Failed;
+    }
+
+    private static JsonTypeInfo<ProbeResult> IndentedResult()
+    {
+        var options = new JsonSerializerOptions(ProbeJson.Options) { WriteIndented = true };
+        options.MakeReadOnly();
+        return ProbeJson.TypeInfo<ProbeResult>(options);
     }
 }

@@ -88,7 +88,7 @@ public static class ProbeWire
             : null;
 
     private static ByteString ToBytes<T>(T value) =>
-        ByteString.CopyFrom(JsonSerializer.SerializeToUtf8Bytes(value, ProbeJson.Options));
+        ByteString.CopyFrom(JsonSerializer.SerializeToUtf8Bytes(value, ProbeJson.TypeInfo<T>()));
 
     private static T FromBytes<T>(ByteString bytes, string field)
         where T : class
@@ -97,7 +97,7 @@ public static class ProbeWire
             throw new WireFormatException($"{field} is empty");
         try
         {
-            return JsonSerializer.Deserialize<T>(bytes.Span, ProbeJson.Options)
+            return JsonSerializer.Deserialize(bytes.Span, ProbeJson.TypeInfo<T>())
                 ?? throw new WireFormatException($"{field} is null");
         }
         catch (JsonException ex)
