@@ -22,10 +22,17 @@ for arg in "$@"; do
 done
 
 bash scripts/install-test-deps.sh
-if [ ! -x /usr/bin/swaks ]; then
-  [ "$(id -u)" -eq 0 ] || { echo "swaks is missing; run as root or install it (Debian package swaks)" >&2; exit 1; }
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends swaks \
-    || { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends swaks; }
+# swaks is reference (b); clang and zlib1g-dev link the Native AOT agent (the full run publishes it as shipped).
+need=()
+[ -x /usr/bin/swaks ] || need+=(swaks)
+if ! $smoke; then
+  command -v clang >/dev/null || need+=(clang)
+  [ -f /usr/include/zlib.h ] || need+=(zlib1g-dev)
+fi
+if [ ${#need[@]} -gt 0 ]; then
+  [ "$(id -u)" -eq 0 ] || { echo "missing: ${need[*]}; run as root or install them (Debian packages)" >&2; exit 1; }
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${need[@]}" \
+    || { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${need[@]}"; }
 fi
 
 if $build; then
@@ -36,11 +43,11 @@ fi
 
 agent_args=()
 if ! $smoke; then
-  # The agent as shipped (README "Installing an agent"): one self-contained file. Its size is a result; the
+  # The agent as shipped (README "Installing an agent"): one Native AOT executable. Its size is a result; the
   # latency, throughput and footprint sections run this binary.
   published=bench/results/tmp/agent
   rm -rf "$published"
-  dotnet publish src/Agent -c Release -r linux-x64 --self-contained -p:PublishSingleFile=true -o "$published" -v q -nologo
+  dotnet publish src/Agent -c Release -r linux-x64 -o "$published" -v q -nologo
   agent_args=(--published-agent "$published/SmtpProbeHub.Agent")
 fi
 

@@ -4,7 +4,7 @@ using SmtpProbeHub.Benchmarks.Smtp;
 namespace SmtpProbeHub.Benchmarks.Footprint;
 
 /// <summary>
-/// Section 4: the agent as shipped (the published single-file binary when run.sh made one): its size, time
+/// Section 4: the agent as shipped (the published Native AOT binary when run.sh made one): its size, time
 /// from process start to "Connected to hub", RSS idle, and RSS while 100 probes run at once (the sink holds
 /// each message 2 s, so all are in flight together).
 /// </summary>
@@ -17,11 +17,11 @@ internal static class FootprintBench
     {
         if (settings.PublishedAgentPath is { } published && File.Exists(published))
         {
-            report.Add(new Measurement(Section, "published single-file agent (linux-x64, self-contained)", ProcStats.Mb(new FileInfo(published).Length), "MB"));
+            report.Add(new Measurement(Section, "published agent (linux-x64, Native AOT, one file)", ProcStats.Mb(new FileInfo(published).Length), "MB"));
         }
         else
         {
-            report.Note("Footprint: no published single-file agent in this run (--published-agent); the framework-dependent build was measured.");
+            report.Note("Footprint: no published agent in this run (--published-agent); the framework-dependent build was measured.");
         }
 
         await using var hub = await HubProcess.StartAsync(settings, localAgent: false);
