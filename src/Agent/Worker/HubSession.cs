@@ -35,7 +35,7 @@ internal sealed class HubSession(
         using var call = client.Connect(headers, cancellationToken: token);
 
         var outgoing = Channel.CreateUnbounded<AgentMessage>(new UnboundedChannelOptions { SingleReader = true });
-        var writer = WriteAllAsync(call.RequestStream, outgoing.Reader, token);
+        var writer = OutgoingWriter.WriteAllAsync(call.RequestStream, outgoing.Reader, token);
         try
         {
             outgoing.Writer.TryWrite(new AgentMessage { Hello = Hello() });
@@ -130,11 +130,5 @@ internal sealed class HubSession(
             beat.RunningRunIds.Add(scheduler.RunningIds);
             outgoing.TryWrite(new AgentMessage { Heartbeat = beat });
         }
-    }
-
-    private static async Task WriteAllAsync(IClientStreamWriter<AgentMessage> stream, ChannelReader<AgentMessage> reader, CancellationToken token)
-    {
-        await foreach (var message in reader.ReadAllAsync(token))
-            await stream.WriteAsync(message, token);
     }
 }

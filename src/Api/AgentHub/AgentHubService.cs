@@ -129,6 +129,9 @@ internal sealed partial class AgentHubService(
                     case AgentMessage.KindOneofCase.Progress:
                         agent.OnProgress(message.Progress);
                         break;
+                    case AgentMessage.KindOneofCase.ProgressBatch:
+                        OnProgressBatch(agent, message.ProgressBatch);
+                        break;
                     case AgentMessage.KindOneofCase.Result:
                         await OnResultAsync(agent, message.Result, cancellationToken);
                         break;
@@ -142,6 +145,22 @@ internal sealed partial class AgentHubService(
             {
                 // One unreadable message must not take the agent offline.
                 LogUnreadable(agent.Name, message.KindCase.ToString(), ex.Message);
+            }
+        }
+    }
+
+    private void OnProgressBatch(RemoteAgent agent, ProgressBatch batch)
+    {
+        foreach (var progress in batch.Items)
+        {
+            try
+            {
+                agent.OnProgress(progress);
+            }
+            catch (WireFormatException ex)
+            {
+                // As for a single message: one unreadable line does not cost the others.
+                LogUnreadable(agent.Name, nameof(AgentMessage.KindOneofCase.ProgressBatch), ex.Message);
             }
         }
     }

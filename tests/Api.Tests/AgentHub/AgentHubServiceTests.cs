@@ -164,6 +164,29 @@ public sealed class AgentHubServiceTests : IDisposable
     }
 
     [Fact]
+    public async Task ProgressBatch_IsTakenLineByLine_InOrder()
+    {
+        var http = hub.CreateClient();
+        await using var agent = await Connect("outside-1");
+        var (_, probe) = await http.PostProbeAsync("""{"all":true}""");
+        var runId = (await agent.NextAsync(Kind.Assignment)).Assignment.RunId;
+        var batch = new ProgressBatch();
+        foreach (var text in new[] { "220 first", "EHLO test.com", "250 third" })
+        {
+            batch.Items.Add(ProbeWire.ToProgress(runId, new TranscriptEntry(0, TranscriptDirection.Received, text)));
+        }
+
+        await agent.SendAsync(new AgentMessage { ProgressBatch = batch });
+        // The agent could not finish: the run keeps the transcript the hub got, which is the batch.
+        await agent.SendAsync(new AgentMessage { Result = ProbeWire.ToEnded(runId, RunOutcome.Failed, "agent error", DateTimeOffset.UtcNow) });
+        await agent.NextAsync(Kind.ResultAck);
+
+        var run = await http.WaitForRunAsync(probe.GetProperty("id").GetString()!, "agentLost", seconds: 10);
+        Assert.Equal("agent.error", run.GetProperty("diagnosis").GetProperty("code").GetString());
+        Assert.Equal(["220 first", "EHLO test.com", "250 third"], run.GetProperty("transcript").EnumerateArray().Select(e => e.GetProperty("text").GetString()));
+    }
+
+    [Fact]
     public async Task CancelProbe_ReachesTheAgent_AndTheRunIsCanceled()
     {
         var http = hub.CreateClient();

@@ -126,7 +126,15 @@ internal sealed class FakeHubService(FakeHubState state) : AgentHub.AgentHubBase
             while (await requestStream.MoveNext(context.CancellationToken))
             {
                 var message = requestStream.Current;
-                state.Received.Writer.TryWrite(message);
+                // Unpacked like the real hub does: the tests look at progress, not at how it was packed.
+                var unpacked = message.KindCase == AgentMessage.KindOneofCase.ProgressBatch
+                    ? message.ProgressBatch.Items.Select(p => new AgentMessage { Progress = p })
+                    : [message];
+                foreach (var one in unpacked)
+                {
+                    state.Received.Writer.TryWrite(one);
+                }
+
                 if (message.KindCase == AgentMessage.KindOneofCase.Result && state.Ack)
                     outgoing.Writer.TryWrite(new HubMessage { ResultAck = new ResultAck { RunId = message.Result.RunId } });
             }
