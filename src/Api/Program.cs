@@ -7,7 +7,7 @@ using SmtpProbeHub.Api.Security;
 using SmtpProbeHub.Api.Storage;
 using SmtpProbeHub.Api.Swagger;
 
-var builder = WebApplication.CreateBuilder(args);
+var builder = WebApplication.CreateBuilder(args).AddShippedDefaults();
 builder.AddAgentHub();
 builder.Services
     .AddApiConventions()

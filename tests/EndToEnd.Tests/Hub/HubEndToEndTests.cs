@@ -111,6 +111,22 @@ public sealed class HubEndToEndTests(PostfixInstance postfix) : IClassFixture<Po
     }
 
     [Fact]
+    public async Task StartedFromAnotherDirectory_KeepsItsShippedDefaults()
+    {
+        var elsewhere = Directory.CreateTempSubdirectory("e2e-hub-cwd-").FullName;
+        await using var hub = await HubHost.StartInAsync(elsewhere);
+
+        var response = await hub.PostProbeAsync(KbRequest(",\"tls\":\"none\""), "?wait=30");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        // appsettings.json beside the binary sets EF Core and ASP.NET Core to Warning; without it every SQL
+        // command and request would be logged at Information.
+        Assert.DoesNotContain("Microsoft.EntityFrameworkCore.Database.Command", hub.Text);
+        Assert.DoesNotContain("Microsoft.AspNetCore.Hosting.Diagnostics", hub.Text);
+        Assert.False(File.Exists(Path.Combine(elsewhere, "appsettings.json")));
+    }
+
+    [Fact]
     public async Task Startup_SaysWhereSwaggerUiIs_AndThatWithoutKeysOnlyLoopbackIsServed()
     {
         await using var hub = await HubHost.StartAsync();

@@ -16,11 +16,13 @@ namespace SmtpProbeHub.EndToEnd.Tests.Hub;
 internal sealed class HubHost : IAsyncDisposable
 {
     private readonly string[] extraArguments;
+    private readonly string? workingDirectory;
     private Process? process;
 
-    private HubHost(string[] extraArguments)
+    private HubHost(string[] extraArguments, string? workingDirectory = null)
     {
         this.extraArguments = extraArguments;
+        this.workingDirectory = workingDirectory;
         Http = new HttpClient { BaseAddress = new Uri(BaseUrl), Timeout = TimeSpan.FromSeconds(90) };
     }
 
@@ -42,6 +44,14 @@ internal sealed class HubHost : IAsyncDisposable
         return hub;
     }
 
+    /// <summary>Started from a directory of the caller's, not the one the hub's files are in (as by a systemd unit without WorkingDirectory).</summary>
+    public static async Task<HubHost> StartInAsync(string workingDirectory, params string[] extraArguments)
+    {
+        var hub = new HubHost(extraArguments, workingDirectory);
+        await hub.StartAgainAsync();
+        return hub;
+    }
+
     public async Task StartAgainAsync()
     {
         var dll = BuiltHubDll();
@@ -53,7 +63,7 @@ internal sealed class HubHost : IAsyncDisposable
 
         // The agents' gRPC endpoint on a port of its own (default 5081 would collide between parallel hubs).
         // The content root is where the hub's appsettings.json sits, as for an installed hub.
-        info.WorkingDirectory = Path.GetDirectoryName(dll)!;
+        info.WorkingDirectory = workingDirectory ?? Path.GetDirectoryName(dll)!;
         info.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         info.Environment["Logging__Console__FormatterName"] = "simple";
         info.Environment["Logging__Console__FormatterOptions__SingleLine"] = "true";
