@@ -6,7 +6,8 @@
 #   bash bench/run.sh latency fleet   some sections only: latency throughput fleet footprint micro
 #   bash bench/run.sh --no-build ...  use the Release builds already there (scripts/test.sh built the solution)
 #
-# Needs root (private Postfix instances, like the tests) and installs Postfix and swaks when missing.
+# Needs root (private Postfix instances, like the tests) and installs Postfix and swaks when missing, and for a
+# full run clang and zlib1g-dev (to publish the Native AOT agent).
 # Only loopback traffic: a private Postfix, an in-process SMTP sink, the hub and agents on 127.0.0.1.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -22,17 +23,20 @@ for arg in "$@"; do
 done
 
 bash scripts/install-test-deps.sh
-# swaks is reference (b); clang and zlib1g-dev link the Native AOT agent (the full run publishes it as shipped).
-need=()
-[ -x /usr/bin/swaks ] || need+=(swaks)
+apt_install() { # apt-get install "$@", refreshing the package lists once if that fails
+  [ "$(id -u)" -eq 0 ] || { echo "missing Debian packages: $*; run as root or install them" >&2; exit 1; }
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$@" \
+    || { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$@"; }
+}
+# swaks is reference (b).
+[ -x /usr/bin/swaks ] || apt_install --no-install-recommends swaks
+# clang and zlib's headers link the Native AOT agent, which the full run publishes as shipped (the SDK's documented
+# prerequisites, installed as documented: with recommends).
 if ! $smoke; then
-  command -v clang >/dev/null || need+=(clang)
-  [ -f /usr/include/zlib.h ] || need+=(zlib1g-dev)
-fi
-if [ ${#need[@]} -gt 0 ]; then
-  [ "$(id -u)" -eq 0 ] || { echo "missing: ${need[*]}; run as root or install them (Debian packages)" >&2; exit 1; }
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${need[@]}" \
-    || { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${need[@]}"; }
+  aot=()
+  command -v clang >/dev/null || aot+=(clang)
+  [ -f /usr/include/zlib.h ] || aot+=(zlib1g-dev)
+  [ ${#aot[@]} -eq 0 ] || apt_install "${aot[@]}"
 fi
 
 if $build; then
