@@ -61,18 +61,10 @@ public sealed partial class ProbeDispatcher(
         state.Recorders.AddRange(runs.Select(run => new RunRecorder(run, store, bus, metrics, time)));
         active[id] = state;
         bus.Open(id);
-        try
-        {
-            // Not the request's token: once storing starts, the probe is accepted even if the client goes away.
-            await store.CreateAsync(probe, CancellationToken.None);
-        }
-        catch
-        {
-            active.TryRemove(id, out _);
-            bus.Close(id, new { id, status = "failed" });
-            throw;
-        }
-
+        // Queued, not awaited yet: storage applies writes in order, so every later write of these runs lands
+        // after the probe's row, and the runs need not wait for the commit to start. Not the request's token:
+        // once storing starts, the probe is accepted even if the client goes away.
+        var created = store.CreateAsync(probe, CancellationToken.None);
         metrics.ProbeAccepted();
         LogAccepted(id, runs.Count, string.Join(",", agents.Select(a => a.Agent.Name)));
 
@@ -85,6 +77,17 @@ public sealed partial class ProbeDispatcher(
             var assignment = new RunAssignment(runs[i].Id, id, plan, deadline);
             var agent = agents[i];
             state.RunTasks.Add(Task.Run(() => ExecuteAsync(state, agent, assignment, recorder), CancellationToken.None));
+        }
+
+        try
+        {
+            await created;
+        }
+        catch
+        {
+            // Not stored, so not accepted: stop the runs already on their way (they end through the usual path).
+            await state.Cancel.CancelAsync();
+            throw;
         }
 
         return (probe, state.Ended.Task);

@@ -41,12 +41,12 @@ public sealed class ProbeEventsTests
     public async Task Events_ProbeFromBeforeARestart_AreReplayedFromStorage()
     {
         string id;
-        string dataDirectory;
-        await using (var first = new HubFactory(new FakeRunner()))
+        // Shared by both hubs and owned by neither: a hub that owns its directory deletes it when disposed.
+        var dataDirectory = Directory.CreateTempSubdirectory("hubtest-restart-").FullName;
+        await using (var first = new HubFactory(new FakeRunner(), dataDirectory: dataDirectory))
         {
             var created = await first.CreateClient().PostJsonAsync("/api/v1/probes?wait=10", """{"to":["alice@corp.test"]}""");
             id = (await created.JsonAsync()).GetProperty("id").GetString()!;
-            dataDirectory = first.DataDirectory;
         }
 
         await using var second = new HubFactory(new FakeRunner(), dataDirectory: dataDirectory);

@@ -19,6 +19,10 @@ internal sealed partial class SqliteWriteQueue : IAsyncDisposable
     private readonly ILogger logger;
     private readonly Task loop;
 
+    // The writer's own context and connection, opened once: opening one per batch (and the PRAGMA every open
+    // runs) was ~3 % of the hub's CPU per probe (bench/, issue 6). Dropped after a failed batch.
+    private HubDbContext? writerContext;
+
     public SqliteWriteQueue(IDbContextFactory<HubDbContext> contexts, ILogger logger)
     {
         this.contexts = contexts;
@@ -42,6 +46,10 @@ internal sealed partial class SqliteWriteQueue : IAsyncDisposable
     {
         queue.Writer.TryComplete();
         await loop;
+        if (writerContext is not null)
+        {
+            await writerContext.DisposeAsync();
+        }
     }
 
     private async Task LoopAsync()
@@ -63,7 +71,7 @@ internal sealed partial class SqliteWriteQueue : IAsyncDisposable
     {
         try
         {
-            await using var db = await contexts.CreateDbContextAsync();
+            var db = await WriterContextAsync();
             await using var transaction = await db.Database.BeginTransactionAsync();
             foreach (var write in batch)
             {
@@ -77,6 +85,7 @@ internal sealed partial class SqliteWriteQueue : IAsyncDisposable
         catch (Exception ex)
         {
             LogBatchFailed(ex, batch.Count);
+            await DropWriterContextAsync();
             foreach (var write in batch)
             {
                 write.Fail(ex);
@@ -88,6 +97,34 @@ internal sealed partial class SqliteWriteQueue : IAsyncDisposable
         foreach (var write in batch)
         {
             write.Complete();
+        }
+    }
+
+    private async Task<HubDbContext> WriterContextAsync()
+    {
+        if (writerContext is null)
+        {
+            var db = await contexts.CreateDbContextAsync();
+            await db.Database.OpenConnectionAsync();
+            writerContext = db;
+        }
+
+        return writerContext;
+    }
+
+    private async Task DropWriterContextAsync()
+    {
+        if (writerContext is { } db)
+        {
+            writerContext = null;
+            try
+            {
+                await db.DisposeAsync();
+            }
+            catch (Exception ex) when (ex is InvalidOperationException or Microsoft.Data.Sqlite.SqliteException)
+            {
+                // Already broken; a fresh one is opened for the next batch.
+            }
         }
     }
 
