@@ -22,12 +22,12 @@ internal sealed class SqliteProbeStore(IDbContextFactory<HubDbContext> contexts,
         await SchemaMigrator.MigrateAsync(connection, cancellationToken);
     }
 
-    public Task CreateAsync(ProbeRecord probe, CancellationToken cancellationToken) => WriteAsync(async db =>
+    public Task CreateAsync(ProbeRecord probe, CancellationToken cancellationToken)
     {
-        db.Probes.Add(RowMapping.ToRow(probe));
-        db.Runs.AddRange(probe.Runs.Select(RowMapping.ToRow));
-        await db.SaveChangesAsync(cancellationToken);
-    }, cancellationToken);
+        var row = RowMapping.ToRow(probe);
+        var runs = probe.Runs.Select(RowMapping.ToRow).ToList();
+        return WriteAsync(db => HotPathSql.InsertProbeAsync(db, row, runs, cancellationToken), cancellationToken);
+    }
 
     public async Task<ProbeRecord?> GetAsync(Guid id, CancellationToken cancellationToken)
     {
@@ -95,45 +95,20 @@ internal sealed class SqliteProbeStore(IDbContextFactory<HubDbContext> contexts,
         return new ProbePage([.. rows.Select(r => RowMapping.ToRecord(r, byProbe[r.Id]))], total);
     }
 
-    public Task MarkRunStartedAsync(Guid runId, DateTimeOffset at, CancellationToken cancellationToken) => WriteAsync(async db =>
-    {
-        // One UPDATE instead of a read and a tracked save: a fan-out marks every one of its runs started
-        // through the single writer, so this sits on the path of "probe to 1,000 agents and back".
-        var startedAtMs = at.ToUnixTimeMilliseconds();
-        await db.Runs
-            .Where(r => r.Id == runId && r.Status == nameof(RunStatus.Queued))
-            .ExecuteUpdateAsync(set => set
-                .SetProperty(r => r.Status, nameof(RunStatus.Running))
-                .SetProperty(r => r.StartedAtMs, startedAtMs), cancellationToken);
-    }, cancellationToken);
+    public Task MarkRunStartedAsync(Guid runId, DateTimeOffset at, CancellationToken cancellationToken) =>
+        WriteAsync(db => HotPathSql.MarkRunStartedAsync(db, runId, at.ToUnixTimeMilliseconds(), cancellationToken), cancellationToken);
 
     public async Task<bool> EndRunAsync(RunRecord ended, CancellationToken cancellationToken)
     {
-        // One conditional UPDATE, not a read and a tracked save: it is on the path of every probe. The WHERE says
-        // which ends are allowed: an unfinished run may end any way; an ended run only moves from agentLost to completed (a
-        // result the agent kept while it or the hub was away). Anything else would rewrite history.
         var end = new RunRow();
         RowMapping.ApplyEnd(end, ended);
-        var lateResult = ended.Status == RunStatus.Completed;
-        var changed = await writer.Enqueue(db => db.Runs
-            .Where(r => r.Id == ended.Id
-                && (r.Status == nameof(RunStatus.Queued) || r.Status == nameof(RunStatus.Running) || (lateResult && r.Status == nameof(RunStatus.AgentLost))))
-            .ExecuteUpdateAsync(set => set
-                .SetProperty(r => r.Status, end.Status)
-                .SetProperty(r => r.Verdict, end.Verdict)
-                .SetProperty(r => r.StartedAtMs, r => r.StartedAtMs ?? end.StartedAtMs)
-                .SetProperty(r => r.EndedAtMs, end.EndedAtMs)
-                .SetProperty(r => r.ResultJson, end.ResultJson)
-                .SetProperty(r => r.DiagnosisJson, end.DiagnosisJson)
-                .SetProperty(r => r.StepsJson, end.StepsJson)
-                .SetProperty(r => r.TranscriptJson, end.TranscriptJson), cancellationToken), cancellationToken);
+        var lateResultAllowed = ended.Status == RunStatus.Completed;
+        var changed = await writer.Enqueue(db => HotPathSql.EndRunAsync(db, ended.Id, end, lateResultAllowed, cancellationToken), cancellationToken);
         return changed == 1;
     }
 
     public Task SetProbeStatusAsync(Guid probeId, ProbeStatus status, DateTimeOffset? endedAt, CancellationToken cancellationToken) =>
-        WriteAsync(db => db.Probes.Where(p => p.Id == probeId).ExecuteUpdateAsync(
-            s => s.SetProperty(p => p.Status, status.ToString()).SetProperty(p => p.EndedAtMs, endedAt.HasValue ? endedAt.Value.ToUnixTimeMilliseconds() : null),
-            cancellationToken), cancellationToken);
+        WriteAsync(db => HotPathSql.SetProbeStatusAsync(db, probeId, status.ToString(), endedAt?.ToUnixTimeMilliseconds(), cancellationToken), cancellationToken);
 
     public async Task<int> InterruptUnfinishedAsync(Diagnosis diagnosis, DateTimeOffset at, CancellationToken cancellationToken)
     {
