@@ -4,7 +4,9 @@ namespace SmtpProbeHub.Api.Dispatch;
 
 public sealed partial class ProbeDispatcher
 {
-    [LoggerMessage(LogLevel.Information, "Probe {ProbeId} accepted: {RunCount} run(s) on {Agents}")]
+    // Debug: every probe logs its outcome at Information (one line per run, in the run's scope); at thousands
+    // of probes a second the console logger is a measurable share of the hub's CPU (bench/, issue 6).
+    [LoggerMessage(LogLevel.Debug, "Probe {ProbeId} accepted: {RunCount} run(s) on {Agents}")]
     private partial void LogAccepted(Guid probeId, int runCount, string agents);
 
     [LoggerMessage(LogLevel.Information, "Probe {ProbeId}: cancel requested")]

@@ -7,7 +7,9 @@ public sealed partial class ProbeDispatcher
 {
     private async Task ExecuteAsync(ActiveProbe probe, AgentRegistration agent, RunAssignment assignment, RunRecorder recorder)
     {
-        using var scope = logger.BeginScope(new Dictionary<string, object> { ["ProbeId"] = probe.Id, ["RunId"] = assignment.RunId, ["AgentId"] = agent.Agent.Id });
+        // A message-template scope: the console shows "Probe … run … on …" (a dictionary printed as its type name),
+        // structured sinks still get ProbeId, RunId and AgentId as fields.
+        using var scope = logger.BeginScope("Probe {ProbeId} run {RunId} on {AgentId}", probe.Id, assignment.RunId, agent.Agent.Id);
         using var deadline = new CancellationTokenSource(Clamp(assignment.Deadline - time.GetUtcNow()), time);
         using var run = CancellationTokenSource.CreateLinkedTokenSource(probe.Cancel.Token, deadline.Token, agent.Lost, stopping.Token);
         RunStatus status;
