@@ -21,9 +21,6 @@ internal sealed class ActiveProbe(ProbeRecord record)
     /// <summary>Set, with the final probe, once every run has ended and the probe's final state is stored.</summary>
     public TaskCompletionSource<ProbeRecord> Ended { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    /// <summary>Each run's end being stored (it never throws: failures are logged).</summary>
-    public System.Collections.Concurrent.ConcurrentBag<Task> StoredEnds { get; } = [];
-
     /// <summary>Read by StopAsync while SubmitAsync may still add: a concurrent collection.</summary>
     public System.Collections.Concurrent.ConcurrentBag<Task> RunTasks { get; } = [];
 

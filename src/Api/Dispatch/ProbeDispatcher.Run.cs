@@ -1,4 +1,5 @@
 using SmtpProbeHub.Api.Agents;
+using SmtpProbeHub.Api.Storage;
 using SmtpProbeHub.Probe.Model;
 
 namespace SmtpProbeHub.Api.Dispatch;
@@ -52,25 +53,25 @@ public sealed partial class ProbeDispatcher
             }
         }
 
-        // Queued now, awaited below: when this is the probe's last run, its end and the probe's end go to storage
-        // back to back and commit together.
-        var stored = StoreEndAsync(agent, assignment, recorder, status, result, diagnosis);
-        probe.StoredEnds.Add(stored);
-        if (probe.RunEnded())
+        if (!probe.RunEnded())
         {
-            await EndProbeAsync(probe);
+            await StoreEndAsync(agent, assignment, recorder, status, result, diagnosis, probeEnd: null);
+            return;
         }
-        else
-        {
-            await stored;
-        }
+
+        // The last run ends the probe, in the same write as its own end: one commit. The other runs' ends are
+        // settled first, so the probe's row never says completed while one of its runs still says running.
+        var probeEnd = new ProbeEnd(probe.Cancel.IsCancellationRequested ? ProbeStatus.Canceled : ProbeStatus.Completed, StoredTime.Now(time));
+        await Task.WhenAll(probe.Recorders.Where(r => r != recorder).Select(r => r.EndStoreSettled));
+        await StoreEndAsync(agent, assignment, recorder, status, result, diagnosis, probeEnd);
+        await EndProbeAsync(probe, probeEnd);
     }
 
-    private async Task StoreEndAsync(AgentRegistration agent, RunAssignment assignment, RunRecorder recorder, RunStatus status, ProbeResult? result, Diagnosis? diagnosis)
+    private async Task StoreEndAsync(AgentRegistration agent, RunAssignment assignment, RunRecorder recorder, RunStatus status, ProbeResult? result, Diagnosis? diagnosis, ProbeEnd? probeEnd)
     {
         try
         {
-            await recorder.EndedAsync(status, result, diagnosis);
+            await recorder.EndedAsync(status, result, diagnosis, probeEnd);
             (agent.Agent as IAcknowledgesResults)?.ResultStored(assignment.RunId);
             LogRunEnded(status, result?.Verdict);
         }
@@ -78,19 +79,19 @@ public sealed partial class ProbeDispatcher
         {
             LogStoreFailed(ex);
         }
+        finally
+        {
+            recorder.EndStoreDone();
+        }
     }
 
-    private async Task EndProbeAsync(ActiveProbe probe)
+    private async Task EndProbeAsync(ActiveProbe probe, ProbeEnd probeEnd)
     {
-        var status = probe.Cancel.IsCancellationRequested ? ProbeStatus.Canceled : ProbeStatus.Completed;
-        var final = probe.Snapshot() with { Status = status, EndedAt = StoredTime.Now(time) };
+        var final = probe.Snapshot() with { Status = probeEnd.Status, EndedAt = probeEnd.At };
         try
         {
-            var statusStored = store.SetProbeStatusAsync(probe.Id, status, final.EndedAt, CancellationToken.None);
-            await Task.WhenAll(probe.StoredEnds);
-            await statusStored;
             // The recorders hold what was stored, so the answer needs no read-back; only a run whose end storage
-            // refused (it was ended elsewhere) makes storage, not memory, the truth.
+            // refused (it was ended elsewhere) or could not write makes storage, not memory, the truth.
             if (!probe.Recorders.TrueForAll(r => r.EndStored))
             {
                 final = await store.GetAsync(probe.Id, CancellationToken.None) ?? final;

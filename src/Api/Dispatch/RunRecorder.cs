@@ -19,10 +19,14 @@ internal sealed class RunRecorder(RunRecord run, IProbeStore store, ProbeEventBu
     private readonly Guid runId = run.Id;
     private readonly Guid probeId = run.ProbeId;
     private readonly string agentId = run.Agent.Id;
+    private readonly TaskCompletionSource endStoreSettled = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private RunRecord current = run;
 
     /// <summary>True once <see cref="EndedAsync"/> stored the end (storage refuses a run that already ended elsewhere).</summary>
     public bool EndStored { get; private set; }
+
+    /// <summary>Completes once this run's end has been through storage, stored or not (see <see cref="EndStoreDone"/>).</summary>
+    public Task EndStoreSettled => endStoreSettled.Task;
 
     public RunRecord Current
     {
@@ -72,7 +76,10 @@ internal sealed class RunRecorder(RunRecord run, IProbeStore store, ProbeEventBu
         bus.Publish(probeId, ProbeEvent.Run, ProbeViews.From(Current, withDetail: false));
     }
 
-    public async Task EndedAsync(RunStatus status, ProbeResult? result, Diagnosis? diagnosis)
+    /// <summary>Called once the attempt to store the end is over, whatever its outcome.</summary>
+    public void EndStoreDone() => endStoreSettled.TrySetResult();
+
+    public async Task EndedAsync(RunStatus status, ProbeResult? result, Diagnosis? diagnosis, ProbeEnd? probeEnd)
     {
         RunRecord ended;
         lock (gate)
@@ -89,7 +96,7 @@ internal sealed class RunRecorder(RunRecord run, IProbeStore store, ProbeEventBu
         }
 
         // Storage first: a client that sees the event and then GETs the probe must find the same state.
-        EndStored = await store.EndRunAsync(ended, CancellationToken.None);
+        EndStored = await store.EndRunAsync(ended, probeEnd, CancellationToken.None);
         metrics.RunEnded(status, result?.Verdict);
         bus.Publish(probeId, ProbeEvent.Run, ProbeViews.From(ended, withDetail: false));
     }

@@ -28,9 +28,13 @@ public interface IProbeStore
     /// result delivered twice is stored once. A run that ended as agentLost may still be completed by a
     /// late result (the agent kept it while the hub was away).
     /// </summary>
-    Task<bool> EndRunAsync(RunRecord ended, CancellationToken cancellationToken);
+    Task<bool> EndRunAsync(RunRecord ended, CancellationToken cancellationToken) => EndRunAsync(ended, null, cancellationToken);
 
-    Task SetProbeStatusAsync(Guid probeId, ProbeStatus status, DateTimeOffset? endedAt, CancellationToken cancellationToken);
+    /// <summary>
+    /// As <see cref="EndRunAsync(RunRecord, CancellationToken)"/>; with <paramref name="probeEnd"/> (the probe's last run) the
+    /// probe's status and end time are written in the same write, so the end of a probe is one commit.
+    /// </summary>
+    Task<bool> EndRunAsync(RunRecord ended, ProbeEnd? probeEnd, CancellationToken cancellationToken);
 
     /// <summary>At start-up: every run still queued/running was interrupted by a stop of the hub.</summary>
     Task<int> InterruptUnfinishedAsync(Diagnosis diagnosis, DateTimeOffset at, CancellationToken cancellationToken);

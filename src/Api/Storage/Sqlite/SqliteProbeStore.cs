@@ -98,17 +98,23 @@ internal sealed class SqliteProbeStore(IDbContextFactory<HubDbContext> contexts,
     public Task MarkRunStartedAsync(Guid runId, DateTimeOffset at, CancellationToken cancellationToken) =>
         WriteAsync(db => HotPathSql.MarkRunStartedAsync(db, runId, at.ToUnixTimeMilliseconds(), cancellationToken), cancellationToken);
 
-    public async Task<bool> EndRunAsync(RunRecord ended, CancellationToken cancellationToken)
+    public async Task<bool> EndRunAsync(RunRecord ended, ProbeEnd? probeEnd, CancellationToken cancellationToken)
     {
         var end = new RunRow();
         RowMapping.ApplyEnd(end, ended);
         var lateResultAllowed = ended.Status == RunStatus.Completed;
-        var changed = await writer.Enqueue(db => HotPathSql.EndRunAsync(db, ended.Id, end, lateResultAllowed, cancellationToken), cancellationToken);
+        var changed = await writer.Enqueue(async db =>
+        {
+            var runs = await HotPathSql.EndRunAsync(db, ended.Id, end, lateResultAllowed, cancellationToken);
+            if (probeEnd is not null)
+            {
+                await HotPathSql.SetProbeStatusAsync(db, ended.ProbeId, probeEnd.Status.ToString(), probeEnd.At.ToUnixTimeMilliseconds(), cancellationToken);
+            }
+
+            return runs;
+        }, cancellationToken);
         return changed == 1;
     }
-
-    public Task SetProbeStatusAsync(Guid probeId, ProbeStatus status, DateTimeOffset? endedAt, CancellationToken cancellationToken) =>
-        WriteAsync(db => HotPathSql.SetProbeStatusAsync(db, probeId, status.ToString(), endedAt?.ToUnixTimeMilliseconds(), cancellationToken), cancellationToken);
 
     public async Task<int> InterruptUnfinishedAsync(Diagnosis diagnosis, DateTimeOffset at, CancellationToken cancellationToken)
     {
