@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 
 namespace SmtpProbeHub.Api.Storage.Sqlite;
 
@@ -8,12 +9,13 @@ namespace SmtpProbeHub.Api.Storage.Sqlite;
 /// while one batch commits goes into the next batch: one context and one transaction for many writes (a group
 /// commit), so under load the cost of a commit is shared instead of every probe paying for four. Order is what
 /// lets a caller queue a write without waiting for it (a run marked started is always before its end).
-/// A write that fails fails alone (a single UPDATE is atomic, and EF Core rolls a failed SaveChanges back to the
-/// savepoint it takes inside an open transaction); a failed commit fails its whole batch.
+/// Each write runs under its own savepoint: one that fails (say, its second INSERT) leaves nothing of itself
+/// behind and the rest of its batch still commits. A failed commit fails the whole batch.
 /// </summary>
 internal sealed partial class SqliteWriteQueue : IAsyncDisposable
 {
     private const int MaxBatch = 256;
+    private const string WriteSavepoint = "queued_write";
     private readonly Channel<IQueuedWrite> queue = Channel.CreateUnbounded<IQueuedWrite>(new UnboundedChannelOptions { SingleReader = true });
     private readonly IDbContextFactory<HubDbContext> contexts;
     private readonly ILogger logger;
@@ -73,9 +75,19 @@ internal sealed partial class SqliteWriteQueue : IAsyncDisposable
         {
             var db = await WriterContextAsync();
             await using var transaction = await db.Database.BeginTransactionAsync();
+            var savepoints = transaction.GetDbTransaction();
             foreach (var write in batch)
             {
-                await write.RunAsync(db);
+                await savepoints.SaveAsync(WriteSavepoint);
+                if (await write.RunAsync(db))
+                {
+                    await savepoints.ReleaseAsync(WriteSavepoint);
+                }
+                else
+                {
+                    await savepoints.RollbackAsync(WriteSavepoint);
+                }
+
                 // Each write sees the database, not what an earlier write of the batch left tracked.
                 db.ChangeTracker.Clear();
             }
@@ -133,7 +145,8 @@ internal sealed partial class SqliteWriteQueue : IAsyncDisposable
 
     private interface IQueuedWrite
     {
-        Task RunAsync(HubDbContext db);
+        /// <summary>Runs the write; false when it failed (its savepoint is then rolled back).</summary>
+        Task<bool> RunAsync(HubDbContext db);
 
         void Complete();
 
@@ -147,22 +160,24 @@ internal sealed partial class SqliteWriteQueue : IAsyncDisposable
 
         public TaskCompletionSource<T> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-        public async Task RunAsync(HubDbContext db)
+        public async Task<bool> RunAsync(HubDbContext db)
         {
             if (cancellationToken.IsCancellationRequested)
             {
                 failure = new OperationCanceledException(cancellationToken);
-                return;
+                return false;
             }
 
             try
             {
                 result = await write(db);
+                return true;
             }
             catch (Exception ex)
             {
-                // Only this write failed: the rest of the batch still commits.
+                // Only this write failed: its savepoint is rolled back, the rest of the batch still commits.
                 failure = ex;
+                return false;
             }
         }
 
