@@ -68,7 +68,7 @@ internal sealed class HubSession(
 
     private Hello Hello()
     {
-        var hello = new Hello { AgentId = agentId, Name = options.Name, Version = Version, Capacity = options.Capacity };
+        var hello = new Hello { AgentId = agentId, Name = options.Name, Version = Version, Capacity = options.Capacity, InFlight = scheduler.InFlight };
         hello.Labels.Add(options.Labels);
         return hello;
     }

@@ -55,7 +55,7 @@ internal sealed partial class AgentHubService(
                 ServerTime = Timestamp.FromDateTimeOffset(time.GetUtcNow()),
             },
         });
-        using var registration = registry.Register(agent, new AgentConnection(hello.Version, remote));
+        using var registration = registry.Register(agent, new AgentConnection(hello.Version, remote), hello.InFlight);
         // A newer connection with the same agent id takes over: end this one.
         using var replaced = registration.Lost.Register(session.Cancel);
         LogConnected(hello.Name, hello.AgentId, remote, tokenName, hello.Capacity);
@@ -64,7 +64,7 @@ internal sealed partial class AgentHubService(
         var why = "the agent closed the stream";
         try
         {
-            var reading = ReadAllAsync(requestStream, agent, lastSeen, session.Token);
+            var reading = ReadAllAsync(requestStream, agent, registration, lastSeen, session.Token);
             var watching = WatchHeartbeatsAsync(lastSeen, TimeSpan.FromSeconds(settings.HeartbeatTimeoutSeconds), session.Token);
             var first = await Task.WhenAny(reading, watching, stream.Writer);
             why = first == watching && !session.IsCancellationRequested
@@ -115,7 +115,7 @@ internal sealed partial class AgentHubService(
         return hello;
     }
 
-    private async Task ReadAllAsync(IAsyncStreamReader<AgentMessage> requestStream, RemoteAgent agent, LastSeen lastSeen, CancellationToken cancellationToken)
+    private async Task ReadAllAsync(IAsyncStreamReader<AgentMessage> requestStream, RemoteAgent agent, AgentRegistration registration, LastSeen lastSeen, CancellationToken cancellationToken)
     {
         while (await requestStream.MoveNext(cancellationToken))
         {
@@ -134,6 +134,9 @@ internal sealed partial class AgentHubService(
                         break;
                     case AgentMessage.KindOneofCase.Result:
                         await OnResultAsync(agent, message.Result, cancellationToken);
+                        break;
+                    case AgentMessage.KindOneofCase.Heartbeat:
+                        registration.AgentReports(message.Heartbeat.InFlight);
                         break;
                     case AgentMessage.KindOneofCase.Rejected:
                         LogRejected(agent.Name, message.Rejected.RunId, message.Rejected.Reason);

@@ -9,7 +9,9 @@ public sealed class AgentRegistration : IDisposable
 {
     private readonly CancellationTokenSource lost = new();
     private readonly AgentRegistry registry;
+    private readonly Lock heldElsewhereGate = new();
     private int inFlight;
+    private int heldElsewhere;
 
     internal AgentRegistration(AgentRegistry registry, IProbeAgent agent, AgentConnection connection, DateTimeOffset now)
     {
@@ -39,13 +41,41 @@ public sealed class AgentRegistration : IDisposable
     /// <summary>True until the agent goes offline.</summary>
     public bool IsOnline => !lost.IsCancellationRequested;
 
-    /// <summary>Runs currently given to the agent.</summary>
-    public int InFlight => Volatile.Read(ref inFlight);
+    /// <summary>Runs the agent is busy with: those given to it on this connection and those it still runs from before.</summary>
+    public int InFlight => Volatile.Read(ref inFlight) + Volatile.Read(ref heldElsewhere);
 
     /// <summary>Capacity slots: the dispatcher holds one per running run.</summary>
     internal SemaphoreSlim Slots { get; }
 
     internal void RunStarted() => Interlocked.Increment(ref inFlight);
+
+    /// <summary>
+    /// An agent that reconnects may still run what it was given before: those runs hold capacity slots here
+    /// until <see cref="AgentReports"/> shows them done, so the hub never gives it more than it declared.
+    /// </summary>
+    internal void HoldForRunsFromBefore(int runs)
+    {
+        lock (heldElsewhereGate)
+        {
+            for (var i = 0; i < runs && Slots.Wait(0); i++)
+            {
+                heldElsewhere++;
+            }
+        }
+    }
+
+    /// <summary>What the agent says it is running (a heartbeat): slots held for runs from before are freed as they end.</summary>
+    internal void AgentReports(int agentInFlight)
+    {
+        lock (heldElsewhereGate)
+        {
+            var stillFromBefore = Math.Max(0, agentInFlight - Volatile.Read(ref inFlight));
+            for (; heldElsewhere > stillFromBefore; heldElsewhere--)
+            {
+                Slots.Release();
+            }
+        }
+    }
 
     internal void RunEnded() => Interlocked.Decrement(ref inFlight);
 

@@ -13,12 +13,14 @@ public sealed class AgentRegistry(TimeProvider time, ILogger<AgentRegistry> logg
 
     /// <summary>
     /// Registers a connected agent (its hello). A second connection with the same id replaces the first,
-    /// whose runs end as <c>agentLost</c> (the old stream is gone or stale).
+    /// whose runs end as <c>agentLost</c> (the old stream is gone or stale). <paramref name="runsFromBefore"/>:
+    /// runs the agent still executes from an earlier connection; they hold capacity before anyone can dispatch.
     /// </summary>
-    public AgentRegistration Register(IProbeAgent agent, AgentConnection connection)
+    public AgentRegistration Register(IProbeAgent agent, AgentConnection connection, int runsFromBefore = 0)
     {
         ArgumentNullException.ThrowIfNull(agent);
         var registration = new AgentRegistration(this, agent, connection, time.GetUtcNow());
+        registration.HoldForRunsFromBefore(runsFromBefore);
         AgentRegistration? previous;
         lock (gate)
         {

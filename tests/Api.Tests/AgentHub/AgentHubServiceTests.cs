@@ -1,4 +1,6 @@
 using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
 using Grpc.Core;
 using SmtpProbeHub.Contracts.Mapping;
 using SmtpProbeHub.Contracts.V1;
@@ -216,6 +218,23 @@ public sealed class AgentHubServiceTests : IDisposable
         await agent.SendAsync(new AgentMessage { Result = ProbeWire.ToCompleted(first, Passed("one"), DateTimeOffset.UtcNow) });
         var second = (await agent.NextAsync(Kind.Assignment)).Assignment.RunId;
         Assert.NotEqual(first, second);
+    }
+
+    [Fact]
+    public async Task ReconnectedAgent_StillRunningRunsFromBefore_GetsNoMoreThanItsCapacity_UntilItsHeartbeatSaysThemDone()
+    {
+        var http = hub.CreateClient();
+        await using var agent = await TestAgentClient.ConnectAsync(hub.Channel(), AgentHubFactory.Token, "outside-1", capacity: 1, runsFromBefore: 1, [("zone", "outside")]);
+        await agent.NextAsync(Kind.Welcome);
+
+        await http.PostProbeAsync("""{"all":true}""");
+
+        Assert.True(await agent.NoneWithinAsync(Kind.Assignment, 1.5));
+        var listed = (await http.GetFromJsonAsync<JsonElement>("/api/v1/agents", TestContext.Current.CancellationToken))
+            .EnumerateArray().Single(a => a.GetProperty("id").GetString() == agent.Id);
+        Assert.Equal(1, listed.GetProperty("inFlight").GetInt32());
+        await agent.SendAsync(new AgentMessage { Heartbeat = new Heartbeat { InFlight = 0 } });
+        await agent.NextAsync(Kind.Assignment);
     }
 
     [Fact]

@@ -36,7 +36,11 @@ internal sealed class TestAgentClient : IAsyncDisposable
 
     public string Id { get; private init; } = "";
 
-    public static async Task<TestAgentClient> ConnectAsync(GrpcChannel channel, string? token, string name, int capacity = 2, params (string Key, string Value)[] labels)
+    public static Task<TestAgentClient> ConnectAsync(GrpcChannel channel, string? token, string name, int capacity = 2, params (string Key, string Value)[] labels) =>
+        ConnectAsync(channel, token, name, capacity, runsFromBefore: 0, labels);
+
+    /// <summary>Connects as an agent that still runs <paramref name="runsFromBefore"/> runs from an earlier connection.</summary>
+    public static async Task<TestAgentClient> ConnectAsync(GrpcChannel channel, string? token, string name, int capacity, int runsFromBefore, (string Key, string Value)[] labels)
     {
         var headers = new Metadata();
         if (token is not null)
@@ -46,7 +50,7 @@ internal sealed class TestAgentClient : IAsyncDisposable
 
         var call = new Contracts.V1.AgentHub.AgentHubClient(channel).Connect(headers);
         var client = new TestAgentClient(call) { Id = Guid.NewGuid().ToString("D") };
-        var hello = new Hello { AgentId = client.Id, Name = name, Version = "test-1.2.3", Capacity = capacity };
+        var hello = new Hello { AgentId = client.Id, Name = name, Version = "test-1.2.3", Capacity = capacity, InFlight = runsFromBefore };
         foreach (var (key, value) in labels)
         {
             hello.Labels[key] = value;

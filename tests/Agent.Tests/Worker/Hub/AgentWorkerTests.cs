@@ -79,6 +79,25 @@ public sealed class AgentWorkerTests : IDisposable
     }
 
     [Fact]
+    public async Task Reconnect_WithARunStillGoing_HelloSaysSo()
+    {
+        var runner = new FakeProbeRunner { WaitForRelease = true };
+        await using var hub = await FakeHub.StartAsync(Token);
+        await using var agent = await RunningAgent.StartAsync(hub.Url, Token, _dir.Path, runner);
+        await hub.State.Connected.Task.WaitAsync(TimeSpan.FromSeconds(15), TestContext.Current.CancellationToken);
+        hub.State.Send(Assign("run-1"));
+        await hub.State.NextAsync(Kind.Progress);
+
+        hub.State.Disconnect();
+
+        // The hub counts the run still going against the agent's capacity (see the hub's AgentHubServiceTests).
+        await Eventually(() => hub.State.Hellos.Count == 2);
+        Assert.Equal(0, hub.State.Hellos.First().InFlight);
+        Assert.Equal(1, hub.State.Hellos.Last().InFlight);
+        runner.Release();
+    }
+
+    [Fact]
     public async Task CancelFromHub_StopsTheRun_AndReportsCanceled()
     {
         await using var hub = await FakeHub.StartAsync(Token);
