@@ -60,16 +60,32 @@ public sealed class AgentWorkerTests : IDisposable
         await Eventually(() => agent.Spool.Count == 0);
     }
 
+    /// <summary>A stand-in hub and a connected agent running run-1, which the runner holds until released.</summary>
+    private async Task<RunInFlight> StartWithRunInFlightAsync()
+    {
+        var runner = new FakeProbeRunner { WaitForRelease = true };
+        var hub = await FakeHub.StartAsync(Token);
+        var agent = await RunningAgent.StartAsync(hub.Url, Token, _dir.Path, runner);
+        await hub.State.Connected.Task.WaitAsync(TimeSpan.FromSeconds(15), TestContext.Current.CancellationToken);
+        hub.State.Send(Assign("run-1"));
+        await hub.State.NextAsync(Kind.Progress);
+        return new RunInFlight(hub, agent, runner);
+    }
+
+    private sealed record RunInFlight(FakeHub Hub, RunningAgent Agent, FakeProbeRunner Runner) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            await Agent.DisposeAsync();
+            await Hub.DisposeAsync();
+        }
+    }
+
     [Fact]
     public async Task Heartbeats_ReportRunsInFlight()
     {
-        var runner = new FakeProbeRunner { WaitForRelease = true };
-        await using var hub = await FakeHub.StartAsync(Token);
-        await using var agent = await RunningAgent.StartAsync(hub.Url, Token, _dir.Path, runner);
-        await hub.State.Connected.Task.WaitAsync(TimeSpan.FromSeconds(15), TestContext.Current.CancellationToken);
-
-        hub.State.Send(Assign("run-1"));
-        await hub.State.NextAsync(Kind.Progress);
+        await using var run = await StartWithRunInFlightAsync();
+        var (hub, runner) = (run.Hub, run.Runner);
         AgentMessage beat;
         do beat = await hub.State.NextAsync(Kind.Heartbeat);
         while (beat.Heartbeat.InFlight == 0);
@@ -81,12 +97,8 @@ public sealed class AgentWorkerTests : IDisposable
     [Fact]
     public async Task Reconnect_WithARunStillGoing_HelloSaysSo()
     {
-        var runner = new FakeProbeRunner { WaitForRelease = true };
-        await using var hub = await FakeHub.StartAsync(Token);
-        await using var agent = await RunningAgent.StartAsync(hub.Url, Token, _dir.Path, runner);
-        await hub.State.Connected.Task.WaitAsync(TimeSpan.FromSeconds(15), TestContext.Current.CancellationToken);
-        hub.State.Send(Assign("run-1"));
-        await hub.State.NextAsync(Kind.Progress);
+        await using var run = await StartWithRunInFlightAsync();
+        var (hub, runner) = (run.Hub, run.Runner);
 
         hub.State.Disconnect();
 
@@ -100,11 +112,8 @@ public sealed class AgentWorkerTests : IDisposable
     [Fact]
     public async Task CancelFromHub_StopsTheRun_AndReportsCanceled()
     {
-        await using var hub = await FakeHub.StartAsync(Token);
-        await using var agent = await RunningAgent.StartAsync(hub.Url, Token, _dir.Path, new FakeProbeRunner { WaitForRelease = true });
-        await hub.State.Connected.Task.WaitAsync(TimeSpan.FromSeconds(15), TestContext.Current.CancellationToken);
-        hub.State.Send(Assign("run-1"));
-        await hub.State.NextAsync(Kind.Progress);
+        await using var run = await StartWithRunInFlightAsync();
+        var hub = run.Hub;
 
         hub.State.Send(new HubMessage { Cancel = new Cancel { RunId = "run-1", Reason = "canceled by the user" } });
 
