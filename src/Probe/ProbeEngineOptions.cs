@@ -1,4 +1,5 @@
 using System.Net;
+using SmtpProbeHub.Probe.Targets;
 
 namespace SmtpProbeHub.Probe;
 
@@ -13,6 +14,12 @@ public sealed record ProbeEngineOptions
 
     /// <summary>Most lines in one multi-line reply.</summary>
     public int MaxReplyLines { get; init; } = 256;
+
+    /// <summary>
+    /// Where this engine may connect (the agent's own policy). Checked on every resolved address right before
+    /// connecting; a hub's policy for a run can narrow it (<see cref="IProbeRunner.RunAsync(Model.ProbePlan, TargetPolicy?, Model.IProbeObserver?, CancellationToken)"/>), never widen it.
+    /// </summary>
+    public TargetPolicy Targets { get; init; } = TargetPolicy.Default;
 
     /// <summary>Most bytes read from one connection in all.</summary>
     public long MaxBytesRead { get; init; } = 1024 * 1024;

@@ -4,6 +4,7 @@ using SmtpProbeHub.Probe.Dialog;
 using SmtpProbeHub.Probe.Model;
 using SmtpProbeHub.Probe.Resolution;
 using SmtpProbeHub.Probe.Steps;
+using SmtpProbeHub.Probe.Targets;
 using SmtpProbeHub.Probe.Timeouts;
 using SmtpProbeHub.Probe.Validation;
 
@@ -42,11 +43,15 @@ public sealed class ProbeRunner : IProbeRunner
     }
 
     /// <inheritdoc />
-    public async Task<ProbeResult> RunAsync(ProbePlan plan, IProbeObserver? observer = null, CancellationToken cancellationToken = default)
+    public Task<ProbeResult> RunAsync(ProbePlan plan, IProbeObserver? observer = null, CancellationToken cancellationToken = default) =>
+        RunAsync(plan, null, observer, cancellationToken);
+
+    /// <inheritdoc />
+    public async Task<ProbeResult> RunAsync(ProbePlan plan, TargetPolicy? narrowedBy, IProbeObserver? observer, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(plan);
         var transcript = new TranscriptRecorder(_timeProvider, observer);
-        var session = new ProbeSession(plan, _options, transcript, _pipelines, observer);
+        var session = new ProbeSession(plan, _options, transcript, _pipelines, observer) { Targets = _options.Targets.And(narrowedBy) };
         await using (session.ConfigureAwait(false))
         {
             var errors = PlanValidator.Validate(plan);

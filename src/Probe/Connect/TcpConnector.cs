@@ -5,6 +5,7 @@ using Polly.Timeout;
 using SmtpProbeHub.Probe.Diagnostics;
 using SmtpProbeHub.Probe.Dialog;
 using SmtpProbeHub.Probe.Resolution;
+using SmtpProbeHub.Probe.Targets;
 
 namespace SmtpProbeHub.Probe.Connect;
 
@@ -12,7 +13,7 @@ namespace SmtpProbeHub.Probe.Connect;
 internal static class TcpConnector
 {
     public static async Task<ConnectOutcome> ConnectAsync(
-        IReadOnlyList<ResolvedHost> hosts, int port, ResiliencePipeline perAttempt, TranscriptRecorder transcript, CancellationToken cancellationToken)
+        IReadOnlyList<ResolvedHost> hosts, int port, TargetPolicy targets, ResiliencePipeline perAttempt, TranscriptRecorder transcript, CancellationToken cancellationToken)
     {
         ConnectOutcome? worst = null;
         var attempts = new List<string>();
@@ -21,6 +22,15 @@ internal static class TcpConnector
             foreach (var address in host.Addresses)
             {
                 var endPoint = new IPEndPoint(address, port);
+                if (targets.Check(address, port) is { Allowed: false } refused)
+                {
+                    // Checked on the resolved address, so a name, an MX answer or a rebinding DNS answer cannot lead around it.
+                    transcript.Info($"Not connecting to {endPoint}: the target policy refuses it: {refused.Rule}");
+                    attempts.Add($"{endPoint} not allowed: {refused.Rule}");
+                    worst = MostTelling(worst, new ConnectOutcome(null, host.Name, address, DiagnosisCodes.TargetNotAllowed, null));
+                    continue;
+                }
+
                 transcript.Info($"Trying {endPoint}…");
                 var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
                 try
@@ -78,6 +88,7 @@ internal static class TcpConnector
             DiagnosisCodes.ConnectRefused => 3,
             DiagnosisCodes.ConnectTimeout => 2,
             DiagnosisCodes.ConnectUnreachable => 1,
+            DiagnosisCodes.TargetNotAllowed => -1,
             _ => 0,
         };
 

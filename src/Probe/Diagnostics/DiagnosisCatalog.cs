@@ -17,6 +17,8 @@ public static class DiagnosisCatalog
         [DnsNoAddress] = ("The mail host name has no A/AAAA address.", "Publish an A (or AAAA) record for the host the MX points to, or fix the server name."),
         [ConnectRefused] = ("The connection was refused: nothing listens on that port.", "Is the SMTP service started, and listening on this address and port?"),
         [ConnectTimeout] = ("No answer to the TCP connection attempt: something drops the connection.", "Check firewalls and security groups between this agent and the server, and that port 25 is open from here (many ISPs block it)."),
+        [TargetNotAllowed] = ("Not connected: the target policy does not allow this address or port, so no packet was sent.", "Probe an allowed target, or ask the operator to list this network or port in the hub's or the agent's target policy."),
+        [ProtocolNotSmtp] = ("Something answered on this port, but not with an SMTP greeting.", "Check that the address and port belong to a mail server (another service answers here)."),
         [ConnectUnreachable] = ("The network or host is unreachable from this agent.", "Check routing from this agent to the server's address."),
         [ConnectFailed] = ("The TCP connection could not be made.", "Check that the address is right and reachable from this agent."),
         [BannerRefused] = ("The server refuses this client at the greeting (554).", "The server blocks this client's address (blocklist, access rule): check its connection policy and logs."),

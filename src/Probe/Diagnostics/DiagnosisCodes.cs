@@ -18,6 +18,8 @@ public static class DiagnosisCodes
     public const string ConnectTimeout = "connect.timeout";
     public const string ConnectUnreachable = "connect.unreachable";
     public const string ConnectFailed = "connect.failed";
+    public const string TargetNotAllowed = "connect.not_allowed";
+    public const string ProtocolNotSmtp = "protocol.not_smtp";
     public const string BannerRefused = "banner.refused";
     public const string BannerUnavailable = "banner.unavailable";
     public const string RcptUnknownUser = "rcpt.unknown_user";

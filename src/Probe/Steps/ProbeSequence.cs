@@ -139,7 +139,7 @@ internal sealed class ProbeSequence(ProbeSession session, MxResolver resolver)
 
         scope = session.Begin(StepName.Connect);
         var connected = await TcpConnector.ConnectAsync(
-            resolved.Hosts, port, session.Pipelines.ForSeconds(Plan.Timeouts.ConnectSeconds), session.Transcript, ct).ConfigureAwait(false);
+            resolved.Hosts, port, session.Targets, session.Pipelines.ForSeconds(Plan.Timeouts.ConnectSeconds), session.Transcript, ct).ConfigureAwait(false);
         session.Server = new ServerEndpoint(connected.HostName, connected.Socket is null ? null : connected.Address?.ToString(), port);
         session.HostName = connected.HostName;
         if (connected.Socket is not { } socket)

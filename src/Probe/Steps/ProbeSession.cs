@@ -19,6 +19,9 @@ internal sealed class ProbeSession(
     public TimeoutPipelines Pipelines => pipelines;
     public TimeProvider Time => transcript.TimeProvider;
 
+    /// <summary>Where this run may connect: the engine's policy and the hub's for this run.</summary>
+    public Targets.TargetPolicy Targets { get; init; } = Probe.Targets.TargetPolicy.Default;
+
     public SmtpConnection? Connection { get; set; }
 
     /// <summary>Connected and at a reply boundary, so a polite QUIT makes sense.</summary>
