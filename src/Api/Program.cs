@@ -20,6 +20,7 @@ builder.Services
 var app = builder.Build();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseEndpointSeparation();
 app.UseMiddleware<ApiKeyMiddleware>();
 app.UseRateLimiter();
 app.UseSwaggerApi();

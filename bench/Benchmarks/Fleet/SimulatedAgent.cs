@@ -35,7 +35,8 @@ internal sealed class SimulatedAgent : IAsyncDisposable
             DisposeHttpClient = true,
         });
         var client = new AgentHub.AgentHubClient(channel);
-        var call = client.Connect(new Metadata { { "authorization", "Bearer " + token } }, cancellationToken: CancellationToken.None);
+        // Each simulated agent has its own key, as a real agent's data directory holds one.
+        var call = client.Connect(new Metadata { { "authorization", "Bearer " + token }, { "x-agent-key", $"bench-agent-key-{id}-{id.GetHashCode():x8}".PadRight(32, '0') } }, cancellationToken: CancellationToken.None);
         var agent = new SimulatedAgent(channel, call);
         var hello = new Hello { AgentId = id, Name = id, Version = "bench-sim", Capacity = 4 };
         hello.Labels.Add(labels);

@@ -17,6 +17,7 @@ internal static class AgentProcess
         {
             "run", "--hub", hub.GrpcUrl, "--name", name, "--capacity", capacity.ToString(CultureInfo.InvariantCulture),
             "--data-dir", settings.Scratch("agent-" + name),
+            "--Agent:Targets:AllowedPorts:0=1-65535", "--Agent:Targets:AllowedNetworks:0=127.0.0.0/8",
         };
         foreach (var (key, value) in labels)
         {

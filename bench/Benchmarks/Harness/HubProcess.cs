@@ -35,7 +35,11 @@ internal sealed class HubProcess : IAsyncDisposable
             ["Hub:DataDirectory"] = System.Environment.GetEnvironmentVariable("BENCH_HUB_DATA_ROOT") is { Length: > 0 } root
                 ? Directory.CreateDirectory(Path.Combine(root, "bench-hub-" + Guid.NewGuid().ToString("n")[..8])).FullName
                 : settings.Scratch("hub"),
-            ["Hub:AgentTokens:bench"] = AgentToken,
+            // A fleet token: the fleet section connects thousands of simulated agents with it, each enrolling once.
+            ["Hub:EnrollmentTokens:bench"] = AgentToken,
+            // The bench's Postfix and sink listen on loopback ports.
+            ["Hub:Targets:AllowedPorts:0"] = "1-65535",
+            ["Hub:Targets:AllowedNetworks:0"] = "127.0.0.0/8",
             // The benchmark is one loopback client making thousands of requests: the default per-client limit would be measured instead.
             ["Hub:RateLimit:Burst"] = "1000000",
             ["Hub:RateLimit:PerMinute"] = "1000000000",

@@ -44,7 +44,7 @@ internal static class LatencyBench
         }
 
         var probeArgs = new[] { "probe", "--server", postfix.Host, "--port", postfix.Port.ToString(), "--from", "admin@test.com", "--to", postfix.KnownRecipient,
-            "--helo", "test.com", "--tls", "none" };
+            "--helo", "test.com", "--tls", "none", "--allow-network", "127.0.0.0/8", "--allow-port", postfix.Port.ToString() };
         var agentProbe = Wanted("c") ? await LatencySample.TakeAsync(warm, n, () => TimedProcess.RunAsync(settings.AgentPath, probeArgs)) : null;
         if (agentProbe is not null)
         {
@@ -79,7 +79,7 @@ internal static class LatencyBench
 
     private static async Task<(List<double> Sample, double AllocatedPerProbe)> EngineAsync(PostfixInstance postfix, int warm, int n)
     {
-        var runner = new ProbeRunner(new ProbeEngineOptions());
+        var runner = new ProbeRunner(new ProbeEngineOptions { Targets = SmtpProbeHub.Probe.Targets.TargetPolicy.AllowAll });
         var plan = new ProbePlan { Server = postfix.Host, Port = postfix.Port, To = [postfix.KnownRecipient], Tls = TlsMode.None };
         async Task<double> Once()
         {

@@ -26,7 +26,7 @@ internal static class ThroughputBench
         }
 
         // The engine alone (no hub, no agent process) against the same sink: what the hub path adds is the difference.
-        var runner = new ProbeRunner(new ProbeEngineOptions());
+        var runner = new ProbeRunner(new ProbeEngineOptions { Targets = SmtpProbeHub.Probe.Targets.TargetPolicy.AllowAll });
         var plan = new ProbePlan { Server = "127.0.0.1", Port = sink.Port, To = ["alice@corp.test"], Tls = TlsMode.None };
         foreach (var c in settings.Concurrency)
         {

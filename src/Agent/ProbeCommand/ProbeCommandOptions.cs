@@ -28,6 +28,8 @@ internal sealed class ProbeCommandOptions
     public Option<double?> TimeoutMessage { get; } = new("--timeout-message") { HelpName = "seconds", Description = "Seconds to send the message and get the reply to \".\"" };
     public Option<double?> TimeoutTotal { get; } = new("--timeout-total") { HelpName = "seconds", Description = "Seconds for the whole probe" };
     public Option<string[]> DnsServers { get; } = new("--dns-server") { HelpName = "ip[:port]", Description = "DNS server IP[:port] for the MX lookup (repeatable; default: the system's)" };
+    public Option<string[]> AllowNetworks { get; } = new("--allow-network") { HelpName = "cidr", Description = "Allow a network the target policy denies by default, e.g. 127.0.0.0/8 or 10.20.0.0/16 (repeatable)" };
+    public Option<string[]> AllowPorts { get; } = new("--allow-port") { HelpName = "port[-port]", Description = "Allow ports instead of 25, 465, 587 and 2525 (repeatable)" };
     public Option<string?> AuthUser { get; } = new("--auth-user") { HelpName = "user", Description = "AUTH user name" };
     public Option<string?> AuthPassword { get; } = new("--auth-password") { HelpName = "password", Description = $"AUTH password (better: set {PasswordVariable}); never printed" };
     public Option<string?> AuthMechanism { get; } = new("--auth-mechanism") { HelpName = "mechanism", Description = "plain (default) | login" };
@@ -37,7 +39,7 @@ internal sealed class ProbeCommandOptions
     public IEnumerable<Option> All =>
     [
         To, From, Server, Port, Helo, QuitAfter, Tls, DsnNotify, DsnRet, DsnEnvId, Subject, Body, Headers,
-        TimeoutConnect, TimeoutBanner, TimeoutCommand, TimeoutMessage, TimeoutTotal, DnsServers,
+        TimeoutConnect, TimeoutBanner, TimeoutCommand, TimeoutMessage, TimeoutTotal, DnsServers, AllowNetworks, AllowPorts,
         AuthUser, AuthPassword, AuthMechanism, AllowAuthWithoutTls, Json,
     ];
 }

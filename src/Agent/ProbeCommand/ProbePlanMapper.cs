@@ -14,7 +14,11 @@ internal sealed class ProbePlanMapper(ProbeCommandOptions options, Func<string, 
     public PlanMapping Map(ParseResult parse)
     {
         var errors = new List<string>();
-        var engine = new ProbeEngineOptions { DnsServers = DnsServers(parse.GetValue(options.DnsServers) ?? [], errors) };
+        var engine = new ProbeEngineOptions
+        {
+            DnsServers = DnsServers(parse.GetValue(options.DnsServers) ?? [], errors),
+            Targets = Targets(parse.GetValue(options.AllowPorts) ?? [], parse.GetValue(options.AllowNetworks) ?? [], errors),
+        };
         var plan = new ProbePlan
         {
             To = parse.GetValue(options.To) ?? [],
@@ -124,6 +128,14 @@ internal sealed class ProbePlanMapper(ProbeCommandOptions options, Func<string, 
             MessageSeconds = parse.GetValue(options.TimeoutMessage) ?? defaults.MessageSeconds,
             TotalSeconds = parse.GetValue(options.TimeoutTotal) ?? defaults.TotalSeconds,
         };
+    }
+
+    /// <summary>The same target policy as the agent's, widened only by what the command line names.</summary>
+    private static Probe.Targets.TargetPolicy Targets(string[] ports, string[] networks, List<string> errors)
+    {
+        var problems = Probe.Targets.TargetPolicy.Problems(ports, networks, null);
+        errors.AddRange(problems.Select(p => $"--allow-port / --allow-network: {Printable(p)}."));
+        return problems.Count == 0 ? Probe.Targets.TargetPolicy.Create("target policy", ports, networks, null) : Probe.Targets.TargetPolicy.Default;
     }
 
     private static List<IPEndPoint> DnsServers(IEnumerable<string> values, List<string> errors)

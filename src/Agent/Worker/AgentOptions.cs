@@ -41,8 +41,36 @@ public sealed class AgentOptions
     /// <summary>How long the agent waits for the hub's welcome after hello.</summary>
     public double WelcomeTimeoutSeconds { get; set; } = 15;
 
+    /// <summary>
+    /// Where this agent may connect, whatever the hub asks (<c>Agent:Targets:AllowedNetworks:0=10.20.0.0/16</c>). The hub's
+    /// policy for a run applies on top of it: an address must pass both.
+    /// </summary>
+    public AgentTargetOptions Targets { get; set; } = new();
+
     private static string DefaultDataDirectory() =>
         Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.DoNotVerify) is { Length: > 0 } local
             ? local
             : Path.GetTempPath(), "smtpprobehub-agent");
+}
+
+/// <summary>
+/// The agent's own target policy (section <c>Agent:Targets</c>): ports (empty: 25, 465, 587, 2525) and networks allowed
+/// or denied on top of the built-in denials (loopback, link-local, private ranges, multicast, this machine's addresses).
+/// </summary>
+public sealed class AgentTargetOptions
+{
+    /// <summary>Allowed ports and ranges ("25", "1024-65535").</summary>
+    public List<string> AllowedPorts { get; set; } = [];
+
+    /// <summary>Networks allowed even where a built-in denial covers them, e.g. the corp mail servers' 10.20.0.0/16.</summary>
+    public List<string> AllowedNetworks { get; set; } = [];
+
+    /// <summary>Networks refused whatever else allows them.</summary>
+    public List<string> DeniedNetworks { get; set; } = [];
+
+    /// <summary>What does not parse, empty when usable.</summary>
+    public IReadOnlyList<string> Problems() => Probe.Targets.TargetPolicy.Problems(AllowedPorts, AllowedNetworks, DeniedNetworks);
+
+    /// <summary>The policy (refusals call it "agent policy").</summary>
+    public Probe.Targets.TargetPolicy ToPolicy() => Probe.Targets.TargetPolicy.Create("agent policy", AllowedPorts, AllowedNetworks, DeniedNetworks);
 }

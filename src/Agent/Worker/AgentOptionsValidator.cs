@@ -27,6 +27,8 @@ internal sealed class AgentOptionsValidator : IValidateOptions<AgentOptions>
             problems.Add($"Agent:HubCaCertificate: {ca}");
         if (options.Token.Any(c => char.IsControl(c) || c == ' '))
             problems.Add("Agent:Token must not contain spaces or control characters");
+        foreach (var problem in options.Targets.Problems())
+            problems.Add($"Agent:Targets: {problem}");
         if (options.DrainSeconds is < 0 or > 600)
             problems.Add("Agent:DrainSeconds must be between 0 and 600");
         if (options.KeepAlivePingSeconds is < 1 or > 3600)

@@ -27,13 +27,14 @@ internal sealed class AgentWorker(
     {
         var settings = options.Value;
         var agentId = AgentIdentity.LoadOrCreate(settings.DataDirectory);
+        var agentKey = AgentIdentity.LoadOrCreateKey(settings.DataDirectory);
         if (HubAddress.IsInsecureRemote(new Uri(settings.HubUrl)))
             _log.LogWarning("Agent:AllowInsecure is set: talking to hub {HubUrl} in plaintext; the token and every assignment cross the network unencrypted", settings.HubUrl);
         _log.LogInformation("Agent {Name} ({AgentId}) labels [{Labels}], capacity {Capacity}, {Pending} unacknowledged result(s) on disk",
             settings.Name, agentId, string.Join(", ", settings.Labels.Select(l => $"{l.Key}={l.Value}")), settings.Capacity, spool.Count);
 
         using var channel = HubChannelFactory.Create(settings, loggerFactory);
-        var session = new HubSession(new AgentHub.AgentHubClient(channel), settings, agentId, scheduler, spool, outbox, time, _log);
+        var session = new HubSession(new AgentHub.AgentHubClient(channel), settings, agentId, agentKey, scheduler, spool, outbox, time, _log);
         var pipeline = ReconnectBackoff.Pipeline(time, _random, args =>
         {
             _log.LogWarning("Cannot connect: {Reason}; retrying in {Delay:0.0}s", ConnectFailure.Describe(args.Outcome.Exception!, settings.HubUrl), args.RetryDelay.TotalSeconds);

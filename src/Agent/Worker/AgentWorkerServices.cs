@@ -27,9 +27,10 @@ internal static class AgentWorkerServices
         return services;
     }
 
-    /// <summary>The engine settings of this vantage point: DNS servers as "ip" (port 53) or "ip:port".</summary>
+    /// <summary>The engine settings of this vantage point: DNS servers as "ip" (port 53) or "ip:port", and its own target policy.</summary>
     public static ProbeEngineOptions EngineOptions(AgentOptions options) => new()
     {
         DnsServers = [.. options.DnsServers.Select(s => IPEndPoint.Parse(s) is { Port: 0 } ip ? new IPEndPoint(ip.Address, 53) : IPEndPoint.Parse(s))],
+        Targets = options.Targets.ToPolicy(),
     };
 }

@@ -16,8 +16,12 @@ internal static class ConnectFailure
     {
         if (ex is HubRefusedException refused)
             return $"hub {hubUrl} refused this agent: {refused.Message}";
-        if (ex is RpcException { StatusCode: StatusCode.Unauthenticated or StatusCode.PermissionDenied } rpc)
+        if (ex is RpcException { StatusCode: StatusCode.Unauthenticated } rpc)
             return $"token refused by hub {hubUrl} ({rpc.StatusCode}: {rpc.Status.Detail}); check Agent:Token";
+        if (ex is RpcException { StatusCode: StatusCode.PermissionDenied } identity)
+            return $"hub {hubUrl} refused this agent's identity: {identity.Status.Detail}";
+        if (ex is RpcException { StatusCode: StatusCode.ResourceExhausted } throttled)
+            return $"hub {hubUrl} is throttling this address after refused credentials: {throttled.Status.Detail}";
         if (Find<AuthenticationException>(ex) is { } tls)
             return $"TLS failure with hub {hubUrl}: {Innermost(tls).Message}; check the hub's certificate, or Agent:HubCaCertificate for a private CA";
         if (Find<SocketException>(ex) is { } socket)

@@ -15,6 +15,7 @@ internal sealed class HubSession(
     AgentHub.AgentHubClient client,
     AgentOptions options,
     string agentId,
+    string agentKey,
     RunScheduler scheduler,
     ResultSpool spool,
     HubOutbox outbox,
@@ -32,6 +33,7 @@ internal sealed class HubSession(
         var headers = new Metadata();
         if (options.Token.Length > 0)
             headers.Add("authorization", $"Bearer {options.Token}");
+        headers.Add("x-agent-key", agentKey);
         using var call = client.Connect(headers, cancellationToken: token);
 
         var outgoing = Channel.CreateUnbounded<AgentMessage>(new UnboundedChannelOptions { SingleReader = true });

@@ -122,10 +122,12 @@ internal sealed class RunScheduler(
     {
         Probe.Model.ProbePlan plan;
         DateTimeOffset deadline;
+        Probe.Targets.TargetPolicy? hubTargets;
         try
         {
             plan = ProbeWire.ToPlan(assignment);
             deadline = ProbeWire.DeadlineOf(assignment);
+            hubTargets = ProbeWire.TargetsOf(assignment);
         }
         catch (WireFormatException ex)
         {
@@ -141,7 +143,8 @@ internal sealed class RunScheduler(
         log.LogInformation("Run {RunId}: probe {ProbeId} started, deadline {Deadline:O}", run.Id, plan.ProbeId, deadline);
         try
         {
-            var probe = await runner.RunAsync(plan, new RunProgressObserver(run.Id, outbox), linked.Token);
+            // The hub's policy narrows the agent's own (Agent:Targets, in the engine's options); it cannot widen it.
+            var probe = await runner.RunAsync(plan, hubTargets, new RunProgressObserver(run.Id, outbox), linked.Token);
             return ProbeWire.ToCompleted(run.Id, probe, time.GetUtcNow());
         }
         catch (OperationCanceledException) when (linked.IsCancellationRequested)

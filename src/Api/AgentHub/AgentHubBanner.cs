@@ -14,7 +14,7 @@ internal sealed class AgentHubBanner(IOptions<AgentHubOptions> options, AgentTok
         }
         else if (tokens.Count == 0)
         {
-            logger.LogWarning("Agent endpoint {GrpcUrl}: no agent token configured (Hub:AgentTokens), so every remote agent is refused", url);
+            logger.LogWarning("Agent endpoint {GrpcUrl}: no agent token configured (Hub:AgentTokens or Hub:EnrollmentTokens), so every remote agent is refused", url);
         }
         else
         {

@@ -15,7 +15,9 @@ internal static class AgentHubExtensions
                 "Hub:Grpc:HeartbeatSeconds must be >= 1 and HeartbeatTimeoutSeconds at least twice it.")
             .Validate(o => o.HelloTimeoutSeconds > 0 && o.KeepAlivePingSeconds >= 1, "Hub:Grpc:HelloTimeoutSeconds and KeepAlivePingSeconds must be positive.")
             .ValidateOnStart();
-        builder.Services.AddOptions<AgentTokenOptions>().BindConfiguration(AgentTokenOptions.Section);
+        builder.Services.AddOptions<AgentTokenOptions>().BindConfiguration(AgentTokenOptions.Section)
+            .Validate(o => AgentTokens.DuplicateNames(o).Count == 0, "A token name is used in both Hub:AgentTokens and Hub:EnrollmentTokens: names must be unique.")
+            .ValidateOnStart();
         builder.Services.AddSingleton<AgentTokens>();
         builder.Services.AddHostedService<AgentHubBanner>();
         builder.WebHost.ConfigureKestrel((context, kestrel) => HubKestrelEndpoints.Configure(kestrel, context.Configuration));

@@ -2,7 +2,11 @@ using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using Microsoft.Extensions.Options;
 using SmtpProbeHub.Api.Agents;
+using SmtpProbeHub.Api.Agents.Local;
 using SmtpProbeHub.Api.Dispatch;
+using SmtpProbeHub.Api.Operations;
+using SmtpProbeHub.Api.Security;
+using SmtpProbeHub.Api.Storage;
 using SmtpProbeHub.Contracts;
 using SmtpProbeHub.Contracts.Mapping;
 using SmtpProbeHub.Contracts.V1;
@@ -17,6 +21,10 @@ namespace SmtpProbeHub.Api.AgentHub;
 /// </summary>
 internal sealed partial class AgentHubService(
     AgentTokens tokens,
+    IAgentIdentityStore identities,
+    FailedAuthThrottle throttle,
+    HubMetrics metrics,
+    IOptions<LocalAgentOptions> localAgent,
     AgentRegistry registry,
     ProbeDispatcher dispatcher,
     TimeProvider time,
@@ -27,20 +35,55 @@ internal sealed partial class AgentHubService(
     /// <summary>The path every call of this service starts with.</summary>
     public const string PathPrefix = "/smtpprobehub.v1.AgentHub";
 
+    /// <summary>The metadata key an agent sends its own key in (beside its token; see agent_hub.proto).</summary>
+    public const string AgentKeyHeader = "x-agent-key";
+
     public override async Task Connect(IAsyncStreamReader<AgentMessage> requestStream, IServerStreamWriter<HubMessage> responseStream, ServerCallContext context)
     {
         var http = context.GetHttpContext();
-        var remote = $"{http.Connection.RemoteIpAddress}:{http.Connection.RemotePort}";
-        var authorization = context.RequestHeaders.GetValue("authorization");
-        var tokenName = tokens.Verify(authorization);
-        if (tokenName is null)
+        var client = http.Connection.RemoteIpAddress;
+        var remote = $"{client}:{http.Connection.RemotePort}";
+        if (throttle.IsThrottled(client, out var retryAfter))
         {
-            LogRefusedToken(remote, authorization is null ? "no bearer token sent" : "unknown or revoked token");
-            throw new RpcException(new Status(StatusCode.Unauthenticated, "unknown or revoked agent token"));
+            metrics.AuthFailed("agent_token", throttled: true);
+            throw new RpcException(new Status(StatusCode.ResourceExhausted,
+                $"too many refused agent credentials from this address; retry after {retryAfter.TotalSeconds:0} s"));
+        }
+
+        var authorization = context.RequestHeaders.GetValue("authorization");
+        var token = tokens.Verify(authorization)
+            ?? throw Refuse(client, "agent_token", StatusCode.Unauthenticated, "unknown or revoked agent token",
+                $"{remote}: {(authorization is null ? "no bearer token sent" : "unknown or revoked token")}");
+        var key = context.RequestHeaders.GetValue(AgentKeyHeader);
+        if (key is not { Length: >= 32 and <= 256 })
+        {
+            throw Refuse(client, "agent_identity", StatusCode.PermissionDenied,
+                $"no agent key ({AgentKeyHeader}) sent: this agent predates agent identities; upgrade it",
+                $"{remote} with token '{token.Name}': no agent key");
         }
 
         var settings = options.Value;
         var hello = await ReadHelloAsync(requestStream, remote, TimeSpan.FromSeconds(settings.HelloTimeoutSeconds), context.CancellationToken);
+        if (IsReserved(hello.AgentId))
+        {
+            throw Refuse(client, "agent_identity", StatusCode.PermissionDenied,
+                $"agent id {hello.AgentId} is the hub's built-in agent and cannot be claimed by a remote agent",
+                $"{remote} with token '{token.Name}' claimed the built-in agent's id {hello.AgentId}");
+        }
+
+        var admission = await identities.AdmitAsync(
+            hello.AgentId, token.Name, token.Kind == AgentTokenKind.PerAgent, Convert.ToHexStringLower(AgentTokens.Digest(key)), time.GetUtcNow(), context.CancellationToken);
+        if (!admission.Admitted)
+        {
+            throw Refuse(client, "agent_identity", StatusCode.PermissionDenied, admission.Refusal!,
+                $"{remote} ({hello.Name}) with token '{token.Name}': {admission.Refusal}");
+        }
+
+        if (admission.Enrolled)
+        {
+            LogEnrolled(hello.AgentId, hello.Name, token.Name, remote);
+        }
+
         // The hub stopping ends every stream at once (agents reconnect later) instead of holding the stop for Kestrel's timeout.
         using var session = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, lifetime.ApplicationStopping);
         await using var stream = new AgentStream(responseStream, session.Token);
@@ -55,21 +98,23 @@ internal sealed partial class AgentHubService(
                 ServerTime = Timestamp.FromDateTimeOffset(time.GetUtcNow()),
             },
         });
-        using var registration = registry.Register(agent, new AgentConnection(hello.Version, remote), hello.InFlight);
+        using var registration = registry.Register(agent, new AgentConnection(hello.Version, remote, Credential: token.Name), hello.InFlight);
         // A newer connection with the same agent id takes over: end this one.
         using var replaced = registration.Lost.Register(session.Cancel);
-        LogConnected(hello.Name, hello.AgentId, remote, tokenName, hello.Capacity);
+        LogConnected(hello.Name, hello.AgentId, remote, token.Name, hello.Capacity);
 
         var lastSeen = new LastSeen(time);
         var why = "the agent closed the stream";
+        var inFlightAtEnd = 0;
+        var foreign = new ForeignRunReport(hello.Name, hello.AgentId, metrics, logger);
         try
         {
-            var reading = ReadAllAsync(requestStream, agent, registration, lastSeen, session.Token);
+            var reading = ReadAllAsync(requestStream, agent, registration, lastSeen, foreign, session.Token);
             var watching = WatchHeartbeatsAsync(lastSeen, TimeSpan.FromSeconds(settings.HeartbeatTimeoutSeconds), session.Token);
             var first = await Task.WhenAny(reading, watching, stream.Writer);
             why = first == watching && !session.IsCancellationRequested
                 ? $"no heartbeat for {settings.HeartbeatTimeoutSeconds:0.#}s"
-                : !registration.IsOnline ? "replaced by a newer connection with the same agent id"
+                : !registration.IsOnline ? registration.OfflineReason ?? "taken offline by the hub"
                 : lifetime.ApplicationStopping.IsCancellationRequested ? "the hub is stopping"
                 : context.CancellationToken.IsCancellationRequested ? "the connection was closed"
                 : first.IsFaulted ? $"stream error: {first.Exception?.InnerException?.Message}"
@@ -78,10 +123,23 @@ internal sealed partial class AgentHubService(
         finally
         {
             await session.CancelAsync();
+            // Counted before the runs are ended: afterwards none is pending any more.
+            inFlightAtEnd = agent.Pending;
             agent.Disconnect($"{hello.Name}: {why}");
             registry.MarkOffline(registration);
-            LogDisconnected(hello.Name, hello.AgentId, why, agent.Pending);
+            LogDisconnected(hello.Name, hello.AgentId, why, inFlightAtEnd);
         }
+    }
+
+    private bool IsReserved(string agentId) =>
+        string.Equals(agentId, localAgent.Value.Id, StringComparison.OrdinalIgnoreCase) || string.Equals(agentId, "hub", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>Counts and logs a refused credential and builds the error the agent sees (which says why, and never echoes a secret).</summary>
+    private RpcException Refuse(System.Net.IPAddress? client, string credential, StatusCode status, string toAgent, string toLog)
+    {
+        metrics.AuthFailed(credential, throttled: false);
+        throttle.RecordFailure(client, credential.Replace('_', ' '), toLog);
+        return new RpcException(new Status(status, toAgent));
     }
 
     private async Task<Hello> ReadHelloAsync(IAsyncStreamReader<AgentMessage> requestStream, string remote, TimeSpan timeout, CancellationToken cancellationToken)
@@ -115,7 +173,8 @@ internal sealed partial class AgentHubService(
         return hello;
     }
 
-    private async Task ReadAllAsync(IAsyncStreamReader<AgentMessage> requestStream, RemoteAgent agent, AgentRegistration registration, LastSeen lastSeen, CancellationToken cancellationToken)
+    private async Task ReadAllAsync(
+        IAsyncStreamReader<AgentMessage> requestStream, RemoteAgent agent, AgentRegistration registration, LastSeen lastSeen, ForeignRunReport foreign, CancellationToken cancellationToken)
     {
         while (await requestStream.MoveNext(cancellationToken))
         {
@@ -127,20 +186,31 @@ internal sealed partial class AgentHubService(
                 switch (message.KindCase)
                 {
                     case AgentMessage.KindOneofCase.Progress:
-                        agent.OnProgress(message.Progress);
+                        if (!agent.OnProgress(message.Progress))
+                        {
+                            foreign.Dropped("progress", message.Progress.RunId);
+                        }
+
                         break;
                     case AgentMessage.KindOneofCase.ProgressBatch:
-                        OnProgressBatch(agent, message.ProgressBatch);
+                        OnProgressBatch(agent, message.ProgressBatch, foreign);
                         break;
                     case AgentMessage.KindOneofCase.Result:
-                        await OnResultAsync(agent, message.Result, cancellationToken);
+                        await OnResultAsync(agent, message.Result, foreign, cancellationToken);
                         break;
                     case AgentMessage.KindOneofCase.Heartbeat:
                         registration.AgentReports(message.Heartbeat.InFlight);
                         break;
                     case AgentMessage.KindOneofCase.Rejected:
-                        LogRejected(agent.Name, message.Rejected.RunId, message.Rejected.Reason);
-                        agent.OnRejected(message.Rejected);
+                        if (agent.OnRejected(message.Rejected))
+                        {
+                            LogRejected(agent.Name, message.Rejected.RunId, message.Rejected.Reason);
+                        }
+                        else
+                        {
+                            foreign.Dropped("rejected", message.Rejected.RunId);
+                        }
+
                         break;
                 }
             }
@@ -152,13 +222,16 @@ internal sealed partial class AgentHubService(
         }
     }
 
-    private void OnProgressBatch(RemoteAgent agent, ProgressBatch batch)
+    private void OnProgressBatch(RemoteAgent agent, ProgressBatch batch, ForeignRunReport foreign)
     {
         foreach (var progress in batch.Items)
         {
             try
             {
-                agent.OnProgress(progress);
+                if (!agent.OnProgress(progress))
+                {
+                    foreign.Dropped("progress", progress.RunId);
+                }
             }
             catch (WireFormatException ex)
             {
@@ -168,7 +241,7 @@ internal sealed partial class AgentHubService(
         }
     }
 
-    private async Task OnResultAsync(RemoteAgent agent, RunResult result, CancellationToken cancellationToken)
+    private async Task OnResultAsync(RemoteAgent agent, RunResult result, ForeignRunReport foreign, CancellationToken cancellationToken)
     {
         if (agent.TryComplete(result))
         {
@@ -180,12 +253,15 @@ internal sealed partial class AgentHubService(
             return; // a completed result is acked by the dispatcher once stored (IAcknowledgesResults)
         }
 
-        // No run waits for it here: sent again after a reconnect or a hub restart, or after the hub gave up.
-        if (result.Outcome == RunOutcome.Completed && Guid.TryParseExact(result.RunId, "D", out var runId) && ProbeWire.ResultOf(result) is { } probeResult)
+        // No run waits for it here: sent again after a reconnect or a hub restart, or after the hub gave up. It is
+        // stored only if the run was assigned to this agent: an agent speaks for its own runs and no others.
+        if (result.Outcome == RunOutcome.Completed && Guid.TryParseExact(result.RunId, "D", out var runId) && ProbeWire.ResultOf(result) is { } probeResult
+            && await dispatcher.RecordLateResultAsync(runId, agent.Id, probeResult, cancellationToken) == LateResult.NotThisAgents)
         {
-            await dispatcher.RecordLateResultAsync(runId, probeResult, cancellationToken);
+            foreign.Dropped("result", result.RunId);
         }
 
+        // Acknowledged either way, so the agent stops re-sending what will never be stored.
         agent.ResultStoredNow(result.RunId);
     }
 
@@ -198,8 +274,8 @@ internal sealed partial class AgentHubService(
         }
     }
 
-    [LoggerMessage(LogLevel.Warning, "Agent connection from {Remote} refused: {Why}")]
-    private partial void LogRefusedToken(string remote, string why);
+    [LoggerMessage(LogLevel.Information, "Agent {AgentName} ({AgentId}) enrolled with token '{TokenName}' from {Remote}")]
+    private partial void LogEnrolled(string agentId, string agentName, string tokenName, string remote);
 
     [LoggerMessage(LogLevel.Warning, "Agent connection from {Remote} refused: {Why}")]
     private partial void LogBadHello(string remote, string why);
@@ -215,4 +291,25 @@ internal sealed partial class AgentHubService(
 
     [LoggerMessage(LogLevel.Warning, "Agent {AgentName} sent an unreadable {Kind}: {Error}")]
     private partial void LogUnreadable(string agentName, string kind, string error);
+}
+
+/// <summary>
+/// Messages of one stream that named a run not assigned to this connection: each is counted; the first of the stream
+/// is logged, so a misbehaving agent costs one log line per connection, not one per message.
+/// </summary>
+internal sealed partial class ForeignRunReport(string agentName, string agentId, HubMetrics metrics, ILogger logger)
+{
+    private int logged;
+
+    public void Dropped(string kind, string runId)
+    {
+        metrics.AgentMessageDropped(kind);
+        if (Interlocked.Exchange(ref logged, 1) == 0)
+        {
+            Log(agentName, agentId, kind, runId);
+        }
+    }
+
+    [LoggerMessage(LogLevel.Warning, "Agent {AgentName} ({AgentId}) sent a {Kind} for run {RunId}, which is not assigned to it on this connection: dropped (later ones on this connection are only counted, smtpprobehub_agent_messages_dropped_total)")]
+    private partial void Log(string agentName, string agentId, string kind, string runId);
 }

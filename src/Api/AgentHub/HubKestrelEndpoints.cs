@@ -27,6 +27,7 @@ internal static class HubKestrelEndpoints
         var agents = BindingAddress.Parse(grpc.Url);
         Listen(kestrel, agents, listen =>
         {
+            EndpointSeparation.Mark(listen, EndpointSeparation.Agents);
             if (agents.Scheme == Uri.UriSchemeHttps)
             {
                 listen.Protocols = HttpProtocols.Http1AndHttp2;
@@ -50,6 +51,7 @@ internal static class HubKestrelEndpoints
             var rest = BindingAddress.Parse(url);
             Listen(kestrel, rest, listen =>
             {
+                EndpointSeparation.Mark(listen, EndpointSeparation.Rest);
                 if (rest.Scheme == Uri.UriSchemeHttps)
                 {
                     listen.UseHttps();

@@ -37,7 +37,7 @@ internal sealed class RemoteAgent(Hello hello, AgentStream stream, TimeProvider 
 
         try
         {
-            if (disconnected is { } why || !stream.Send(new HubMessage { Assignment = ProbeWire.ToAssignment(runId, assignment.Plan, assignment.Deadline) }))
+            if (disconnected is { } why || !stream.Send(new HubMessage { Assignment = ProbeWire.ToAssignment(runId, assignment.Plan, assignment.Deadline, assignment.Targets) }))
             {
                 throw new AgentLostException(disconnected ?? "the stream is closing");
             }
@@ -87,12 +87,16 @@ internal sealed class RemoteAgent(Hello hello, AgentStream stream, TimeProvider 
     public bool TryComplete(RunResult result) =>
         pending.TryGetValue(result.RunId, out var run) && run.Ended.TrySetResult(result);
 
-    public void OnRejected(AssignmentRejected rejected)
+    /// <summary>Ends a pending run as refused by the agent; false when the run is not pending here.</summary>
+    public bool OnRejected(AssignmentRejected rejected)
     {
-        if (pending.TryGetValue(rejected.RunId, out var run))
+        if (!pending.TryGetValue(rejected.RunId, out var run))
         {
-            run.Ended.TrySetException(new AgentLostException($"{Name} refused the run: {rejected.Reason}"));
+            return false;
         }
+
+        run.Ended.TrySetException(new AgentLostException($"{Name} refused the run: {rejected.Reason}"));
+        return true;
     }
 
     /// <summary>The stream is gone: every pending run ends as lost now rather than waiting for its deadline.</summary>

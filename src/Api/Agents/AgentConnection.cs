@@ -4,4 +4,5 @@ namespace SmtpProbeHub.Api.Agents;
 /// <param name="Version">The agent's software version.</param>
 /// <param name="RemoteAddress">The address the connection came from, or null for the built-in agent.</param>
 /// <param name="IsLocal">True for the hub's built-in agent.</param>
-public sealed record AgentConnection(string? Version, string? RemoteAddress, bool IsLocal = false);
+/// <param name="Credential">The configured name of the token it connected with (null for the built-in agent).</param>
+public sealed record AgentConnection(string? Version, string? RemoteAddress, bool IsLocal = false, string? Credential = null);

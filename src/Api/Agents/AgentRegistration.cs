@@ -79,8 +79,12 @@ public sealed class AgentRegistration : IDisposable
 
     internal void RunEnded() => Interlocked.Decrement(ref inFlight);
 
-    internal void GoOffline()
+    /// <summary>Why it went offline, when something other than its own stream ended it (replaced, revoked).</summary>
+    public string? OfflineReason { get; private set; }
+
+    internal void GoOffline(string? reason = null)
     {
+        OfflineReason ??= reason;
         if (!lost.IsCancellationRequested)
         {
             lost.Cancel();

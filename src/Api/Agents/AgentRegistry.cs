@@ -28,21 +28,21 @@ public sealed class AgentRegistry(TimeProvider time, ILogger<AgentRegistry> logg
             agents[agent.Id] = registration;
         }
 
-        previous?.GoOffline();
+        previous?.GoOffline("replaced by a newer connection with the same agent id and credential");
         logger.LogInformation("Agent {AgentId} ({AgentName}) online from {RemoteAddress}, version {Version}, capacity {Capacity}",
             agent.Id, agent.Name, connection.RemoteAddress ?? "in-process", connection.Version, agent.Capacity);
         return registration;
     }
 
     /// <summary>Takes an agent's connection offline (stream closed, heartbeat timeout, shutdown).</summary>
-    public void MarkOffline(AgentRegistration registration)
+    public void MarkOffline(AgentRegistration registration, string? reason = null)
     {
         if (!registration.IsOnline)
         {
             return;
         }
 
-        registration.GoOffline();
+        registration.GoOffline(reason);
         logger.LogInformation("Agent {AgentId} ({AgentName}) offline", registration.Agent.Id, registration.Agent.Name);
     }
 

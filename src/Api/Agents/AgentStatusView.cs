@@ -24,6 +24,9 @@ public sealed record AgentStatusView
     /// <summary>The address its connection came from (null for the built-in agent).</summary>
     public string? RemoteAddress { get; init; }
 
+    /// <summary>The configured name of the token it connected with (never the token); null for the built-in agent.</summary>
+    public string? Credential { get; init; }
+
     /// <summary>Runs it accepts at once.</summary>
     public int Capacity { get; init; }
 
@@ -35,4 +38,17 @@ public sealed record AgentStatusView
 
     /// <summary>When it was last heard from.</summary>
     public DateTimeOffset LastSeen { get; init; }
+}
+
+/// <summary>The answer to revoking an agent.</summary>
+public sealed record AgentRevocationView
+{
+    /// <summary>The agent id, refused from now on.</summary>
+    public required string Id { get; init; }
+
+    /// <summary>When it was revoked (the first time, if it was revoked before).</summary>
+    public required DateTimeOffset RevokedAt { get; init; }
+
+    /// <summary>True when it was online and its stream was ended.</summary>
+    public bool Disconnected { get; init; }
 }

@@ -26,4 +26,7 @@ public sealed partial class ProbeDispatcher
 
     [LoggerMessage(LogLevel.Information, "Late result for run {RunId}: stored={Stored}")]
     private partial void LogLateResult(Guid runId, bool stored);
+
+    [LoggerMessage(LogLevel.Debug, "Result for run {RunId} from agent {AgentId}, which was not assigned that run: not stored")]
+    private partial void LogForeignResult(Guid runId, string agentId);
 }

@@ -24,6 +24,7 @@ public sealed partial class ProbeDispatcher(
     TimeProvider time,
     IOptions<DispatchOptions> options,
     IOptions<LocalAgentOptions> localAgent,
+    HubTargetPolicies targets,
     ILogger<ProbeDispatcher> logger) : IHostedService
 {
     private readonly ConcurrentDictionary<Guid, ActiveProbe> active = new();
@@ -31,7 +32,8 @@ public sealed partial class ProbeDispatcher(
 
     /// <summary>
     /// Accepts a probe: the plan must be valid and hold its secrets (they stay in memory only).
-    /// Throws <see cref="NoAgentsMatchedException"/> when the selector names no online agent.
+    /// Throws <see cref="NoAgentsMatchedException"/> when the selector names no online agent, and
+    /// <see cref="TargetNotAllowedException"/> when the plan's port or server address is outside an agent's target policy.
     /// Returns the stored probe and a task that completes with the final probe when every run has ended.
     /// </summary>
     public async Task<(ProbeRecord Probe, Task<ProbeRecord> Ended)> SubmitAsync(ProbePlan plan, AgentSelector selector, CancellationToken cancellationToken)
@@ -42,6 +44,14 @@ public sealed partial class ProbeDispatcher(
             throw new NoAgentsMatchedException(selector.IsDefault
                 ? "No agent is online."
                 : "No online agent matches the selector (agents.ids / agents.labels / agents.all).");
+        }
+
+        foreach (var agent in agents)
+        {
+            if (targets.CheckPlan(plan, agent.Agent.Labels) is { Allowed: false } refused)
+            {
+                throw new TargetNotAllowedException(agent.Agent.Name, refused.Rule!);
+            }
         }
 
         var id = Guid.CreateVersion7();
@@ -74,7 +84,7 @@ public sealed partial class ProbeDispatcher(
             var recorder = state.Recorders[i];
             metrics.RunQueued();
             bus.Publish(id, ProbeEvent.Run, ProbeViews.From(runs[i], withDetail: false));
-            var assignment = new RunAssignment(runs[i].Id, id, plan, deadline);
+            var assignment = new RunAssignment(runs[i].Id, id, plan, deadline, targets.For(agents[i].Agent.Labels));
             var agent = agents[i];
             state.RunTasks.Add(Task.Run(() => ExecuteAsync(state, agent, assignment, recorder), CancellationToken.None));
         }
@@ -114,22 +124,29 @@ public sealed partial class ProbeDispatcher(
 
     /// <summary>
     /// Records a result that arrived for a run this hub process is not running (e.g. an agent re-sending
-    /// after the hub restarted). Stored at most once per run id; false when it was a duplicate or unknown.
+    /// after the hub restarted). Stored at most once per run id, and only when the run was assigned to
+    /// <paramref name="agentId"/>: no agent can end another agent's run.
     /// </summary>
-    public async Task<bool> RecordLateResultAsync(Guid runId, ProbeResult result, CancellationToken cancellationToken)
+    public async Task<LateResult> RecordLateResultAsync(Guid runId, string agentId, ProbeResult result, CancellationToken cancellationToken)
     {
+        if (await store.AgentOfRunAsync(runId, cancellationToken) != agentId)
+        {
+            LogForeignResult(runId, agentId);
+            return LateResult.NotThisAgents;
+        }
+
         var stored = await store.EndRunAsync(new RunRecord
             {
                 Id = runId,
                 ProbeId = Guid.Empty,
                 Ordinal = 0,
-                Agent = new AgentRef("", "", new Dictionary<string, string>()),
+                Agent = new AgentRef(agentId, "", new Dictionary<string, string>()),
                 Status = RunStatus.Completed,
                 EndedAt = StoredTime.Now(time),
                 Result = result,
             }, cancellationToken);
         LogLateResult(runId, stored);
-        return stored;
+        return stored ? LateResult.Stored : LateResult.AlreadyEnded;
     }
 
     public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
@@ -141,4 +158,17 @@ public sealed partial class ProbeDispatcher(
         var tasks = active.Values.SelectMany(p => p.RunTasks).ToArray();
         await Task.WhenAll(tasks).WaitAsync(cancellationToken).ContinueWith(_ => { }, TaskScheduler.Default);
     }
+}
+
+/// <summary>What became of a result that no run in flight was waiting for.</summary>
+public enum LateResult
+{
+    /// <summary>Stored: the run had ended as agentLost (or was still open) and was this agent's.</summary>
+    Stored,
+
+    /// <summary>Not stored: the run had already ended otherwise, or a copy was stored before.</summary>
+    AlreadyEnded,
+
+    /// <summary>Not stored: the run is unknown or was assigned to another agent.</summary>
+    NotThisAgents,
 }

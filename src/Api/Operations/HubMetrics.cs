@@ -15,6 +15,8 @@ public sealed class HubMetrics
     private readonly Counter probes;
     private readonly Histogram stepSeconds;
     private readonly Gauge inFlight;
+    private readonly Counter dropped;
+    private readonly Counter authFailures;
 
     public HubMetrics(AgentRegistry registry)
     {
@@ -28,6 +30,13 @@ public sealed class HubMetrics
             "smtpprobehub_step_duration_seconds", "Time each SMTP step took, by step and outcome.",
             new HistogramConfiguration { LabelNames = ["step", "outcome"], Buckets = Histogram.ExponentialBuckets(0.001, 2, 16) });
         inFlight = factory.CreateGauge("smtpprobehub_runs_in_flight", "Runs queued or running now.");
+        dropped = factory.CreateCounter(
+            "smtpprobehub_agent_messages_dropped_total",
+            "Agent messages naming a run that was not assigned to that agent's connection (progress, result, rejection), dropped.",
+            new CounterConfiguration { LabelNames = ["kind"] });
+        authFailures = factory.CreateCounter(
+            "smtpprobehub_auth_failures_total", "Refused credentials, by what was presented (api_key, agent_token, agent_identity) and whether the client was already throttled.",
+            new CounterConfiguration { LabelNames = ["credential", "throttled"] });
         var agents = factory.CreateGauge("smtpprobehub_agents_connected", "Agents online now (the built-in agent included).");
 
         // Sampled at scrape time so it can never drift from the registry.
@@ -46,6 +55,12 @@ public sealed class HubMetrics
         inFlight.Dec();
         runs.WithLabels(ToLabel(status.ToString()), verdict is null ? "none" : ToLabel(verdict.Value.ToString())).Inc();
     }
+
+    /// <summary>An agent spoke for a run that is not its own on this connection (<paramref name="kind"/>: progress, result, rejected).</summary>
+    public void AgentMessageDropped(string kind) => dropped.WithLabels(kind).Inc();
+
+    /// <summary>A credential was refused (or not even checked: <paramref name="throttled"/>).</summary>
+    public void AuthFailed(string credential, bool throttled) => authFailures.WithLabels(credential, throttled ? "true" : "false").Inc();
 
     public void Step(ProbeStep step) =>
         stepSeconds.WithLabels(ToLabel(step.Name.ToString()), ToLabel(step.Outcome.ToString())).Observe(step.ElapsedMs / 1000.0);

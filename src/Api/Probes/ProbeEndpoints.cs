@@ -13,7 +13,8 @@ internal static class ProbeEndpoints
         var group = app.MapGroup("/api/v1/probes").WithTags("Probes").WithAccessProblems();
         group.MapPost("/", CreateAsync).WithName("CreateProbe")
             .WithSummary("Run the KB 153119 SMTP test from one or more agents.")
-            .WithDescription("Answers 202 with a Location at once; with ?wait=SECONDS it answers 200 with the finished probe if every run ends within that time, else 202.")
+            .WithDescription("Answers 202 with a Location at once; with ?wait=SECONDS it answers 200 with the finished probe if every run ends within that time, else 202. "
+                + "422 no_agents_matched when the selector names no online agent; 422 target_not_allowed when the port, or a server given as an address, is outside the target policy (nothing is sent).")
             .Produces<ProbeView>(StatusCodes.Status200OK).Produces<ProbeView>(StatusCodes.Status202Accepted)
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         group.MapGet("/", ListProbes.HandleAsync).WithName("ListProbes")
@@ -51,6 +52,10 @@ internal static class ProbeEndpoints
         catch (NoAgentsMatchedException ex)
         {
             return Problems.Problem.NoAgentsMatched(ex.Message);
+        }
+        catch (TargetNotAllowedException ex)
+        {
+            return Problems.Problem.TargetNotAllowed(ex);
         }
 
         var location = $"/api/v1/probes/{probe.Id}";

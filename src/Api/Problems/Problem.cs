@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
+using SmtpProbeHub.Api.Dispatch;
 
 namespace SmtpProbeHub.Api.Problems;
 
@@ -21,6 +22,10 @@ public static class Problem
 
     public static ProblemHttpResult NoAgentsMatched(string detail) =>
         Create(StatusCodes.Status422UnprocessableEntity, ProblemTypes.NoAgentsMatched, "No agent matches the selector.", detail, "no_agents_matched");
+
+    public static ProblemHttpResult TargetNotAllowed(TargetNotAllowedException refused) =>
+        Create(StatusCodes.Status422UnprocessableEntity, ProblemTypes.TargetNotAllowed, "The target is not allowed by the target policy.",
+            $"{refused.Message} Nothing was sent.", "target_not_allowed", new Dictionary<string, object?> { ["rule"] = refused.Rule });
 
     public static ProblemHttpResult Create(int status, string type, string title, string? detail, string code, IDictionary<string, object?>? extensions = null)
     {

@@ -12,6 +12,8 @@ public static class ProblemTypes
     public const string InvalidJson = Base + "invalid-json";
     public const string NotFound = Base + "not-found";
     public const string NoAgentsMatched = Base + "no-agents-matched";
+    public const string TargetNotAllowed = Base + "target-not-allowed";
+    public const string AuthThrottled = Base + "auth-throttled";
     public const string Unauthorized = Base + "unauthorized";
     public const string Forbidden = Base + "forbidden";
     public const string RateLimited = Base + "rate-limited";

@@ -8,7 +8,7 @@ namespace SmtpProbeHub.Api.Security;
 /// otherwise); Swagger UI, health and metrics stay open. With none configured, only loopback clients are
 /// served at all (403 otherwise), health excepted.
 /// </summary>
-internal sealed class ApiKeyMiddleware(RequestDelegate next, ApiKeys keys)
+internal sealed class ApiKeyMiddleware(RequestDelegate next, ApiKeys keys, FailedAuthThrottle throttle, Operations.HubMetrics metrics)
 {
     public const string KeyIdItem = "SmtpProbeHub.ApiKeyId";
 
@@ -38,9 +38,25 @@ internal sealed class ApiKeyMiddleware(RequestDelegate next, ApiKeys keys)
 
         if (path.StartsWithSegments("/api"))
         {
-            var keyId = keys.Verify(context.Request.Headers[ApiKeys.Header].FirstOrDefault());
+            // Before the key is even hashed: an address that keeps failing gets no more answers than "slow down".
+            var client = context.Connection.RemoteIpAddress;
+            if (throttle.IsThrottled(client, out var retryAfter))
+            {
+                metrics.AuthFailed("api_key", throttled: true);
+                var seconds = (int)Math.Ceiling(retryAfter.TotalSeconds);
+                context.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                await Problem.Create(StatusCodes.Status429TooManyRequests, ProblemTypes.AuthThrottled, "Too many failed attempts.",
+                    $"Too many requests with a wrong or missing API key came from this address; retry after {seconds} s.", "auth_throttled",
+                    new Dictionary<string, object?> { ["retryAfterSeconds"] = seconds }).ExecuteAsync(context);
+                return;
+            }
+
+            var presented = context.Request.Headers[ApiKeys.Header].FirstOrDefault();
+            var keyId = keys.Verify(presented);
             if (keyId is null)
             {
+                metrics.AuthFailed("api_key", throttled: false);
+                throttle.RecordFailure(client, "API key", string.IsNullOrEmpty(presented) ? $"no {ApiKeys.Header} header" : "unknown API key");
                 context.Response.Headers.WWWAuthenticate = $"{ApiKeys.Header}";
                 await Problem.Create(StatusCodes.Status401Unauthorized, ProblemTypes.Unauthorized, "A valid API key is required.",
                     $"Send the key in the {ApiKeys.Header} header.", "unauthorized").ExecuteAsync(context);

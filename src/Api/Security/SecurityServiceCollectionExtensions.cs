@@ -14,6 +14,14 @@ internal static class SecurityServiceCollectionExtensions
             .Validate(o => o.RateLimit.Burst > 0 && o.RateLimit.PerMinute > 0, "Hub:RateLimit:Burst and PerMinute must be positive.")
             .ValidateOnStart();
         services.AddSingleton<ApiKeys>();
+        services.AddOptions<TargetPolicyOptions>().BindConfiguration(TargetPolicyOptions.Section)
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<TargetPolicyOptions>, TargetPolicyOptionsValidator>();
+        services.AddSingleton<HubTargetPolicies>();
+        services.AddOptions<AuthThrottleOptions>().BindConfiguration(AuthThrottleOptions.Section)
+            .Validate(o => o.FailuresPerMinute is > 0 and <= 100_000, "Hub:AuthThrottle:FailuresPerMinute must be 1-100000.")
+            .ValidateOnStart();
+        services.AddSingleton<FailedAuthThrottle>();
         services.AddRateLimiter(limiter =>
         {
             limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
@@ -47,4 +55,11 @@ internal static class SecurityServiceCollectionExtensions
         });
         return services;
     }
+}
+
+/// <summary>Names every Hub:Targets entry that does not parse, at start.</summary>
+internal sealed class TargetPolicyOptionsValidator : IValidateOptions<TargetPolicyOptions>
+{
+    public ValidateOptionsResult Validate(string? name, TargetPolicyOptions options) =>
+        options.Problems() is { Count: > 0 } problems ? ValidateOptionsResult.Fail(problems) : ValidateOptionsResult.Success;
 }

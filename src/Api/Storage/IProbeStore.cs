@@ -21,6 +21,9 @@ public interface IProbeStore
 
     Task<ProbePage> ListAsync(ProbeQuery query, CancellationToken cancellationToken);
 
+    /// <summary>The id of the agent a run was assigned to; null when there is no such run.</summary>
+    Task<string?> AgentOfRunAsync(Guid runId, CancellationToken cancellationToken);
+
     Task MarkRunStartedAsync(Guid runId, DateTimeOffset at, CancellationToken cancellationToken);
 
     /// <summary>

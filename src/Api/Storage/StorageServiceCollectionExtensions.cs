@@ -15,7 +15,9 @@ internal static class StorageServiceCollectionExtensions
         var connectionString = ResolveConnectionString(configuration, environment);
         // Pooled: building a DbContext for every read and write was ~8 % of the hub's CPU per probe (bench/, issue 6).
         services.AddPooledDbContextFactory<HubDbContext>(o => o.UseSqlite(connectionString).AddInterceptors(SqliteSynchronousInterceptor.Instance));
-        services.AddSingleton<IProbeStore, SqliteProbeStore>();
+        services.AddSingleton<SqliteProbeStore>();
+        services.AddSingleton<IProbeStore>(sp => sp.GetRequiredService<SqliteProbeStore>());
+        services.AddSingleton<IAgentIdentityStore>(sp => sp.GetRequiredService<SqliteProbeStore>());
         services.AddHostedService<StorageStartup>();
         return services;
     }

@@ -13,19 +13,51 @@ namespace SmtpProbeHub.Contracts.Mapping;
 /// </summary>
 public static class ProbeWire
 {
-    /// <summary>An assignment for <paramref name="plan"/>; the AUTH password goes in its own field, never in the plan JSON.</summary>
-    public static Assignment ToAssignment(string runId, ProbePlan plan, DateTimeOffset deadline)
+    /// <summary>
+    /// An assignment for <paramref name="plan"/>; the AUTH password goes in its own field, never in the plan JSON.
+    /// <paramref name="targets"/>: the hub's target policy for the agent (its first layer travels).
+    /// </summary>
+    public static Assignment ToAssignment(string runId, ProbePlan plan, DateTimeOffset deadline, Probe.Targets.TargetPolicy? targets = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(runId);
         ArgumentNullException.ThrowIfNull(plan);
         var blanked = plan.Auth is null ? plan : plan with { Auth = plan.Auth with { Password = "" } };
-        return new Assignment
+        var assignment = new Assignment
         {
             RunId = runId,
             PlanJson = ToBytes(blanked),
             AuthPassword = plan.Auth?.Password ?? "",
             Deadline = Timestamp.FromDateTimeOffset(deadline),
         };
+        if (targets is not null)
+        {
+            assignment.Targets = new TargetRules();
+            assignment.Targets.AllowedPorts.Add(targets.Ports);
+            assignment.Targets.AllowedNetworks.Add(targets.AllowedNetworks);
+            assignment.Targets.DeniedNetworks.Add(targets.DeniedNetworks);
+        }
+
+        return assignment;
+    }
+
+    /// <summary>The hub's target policy of an assignment (refusals name it "hub policy"), or null when the hub sent none.</summary>
+    /// <exception cref="WireFormatException">The policy does not parse.</exception>
+    public static Probe.Targets.TargetPolicy? TargetsOf(Assignment assignment)
+    {
+        ArgumentNullException.ThrowIfNull(assignment);
+        if (assignment.Targets is not { } targets)
+        {
+            return null;
+        }
+
+        try
+        {
+            return Probe.Targets.TargetPolicy.Create("hub policy", targets.AllowedPorts, targets.AllowedNetworks, targets.DeniedNetworks);
+        }
+        catch (FormatException ex)
+        {
+            throw new WireFormatException($"assignment.targets: {ex.Message}");
+        }
     }
 
     /// <summary>The plan of an assignment, with its AUTH password put back.</summary>

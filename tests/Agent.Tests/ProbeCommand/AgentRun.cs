@@ -6,8 +6,17 @@ namespace SmtpProbeHub.Agent.Tests.ProbeCommand;
 /// <summary>One in-process run of the agent's command line with captured output.</summary>
 internal sealed partial record AgentRun(int ExitCode, string Output, string Error)
 {
+    /// <summary>
+    /// Runs the command line. A <c>probe</c> that names no target policy of its own gets the tests' loopback peers allowed
+    /// (<c>--allow-network 127.0.0.0/8 --allow-port 1-65535</c>), as an operator probing a local server would pass them.
+    /// </summary>
     public static async Task<AgentRun> InvokeAsync(IReadOnlyDictionary<string, string>? environment, params string[] args)
     {
+        if (args is ["probe", ..] && !args.Contains("--allow-network") && !args.Contains("--allow-port"))
+        {
+            args = [.. args, "--allow-network", "127.0.0.0/8", "--allow-port", "1-65535"];
+        }
+
         var output = new StringWriter();
         var error = new StringWriter();
         var configuration = new InvocationConfiguration { Output = output, Error = error };

@@ -9,15 +9,23 @@ public sealed class ConnectFailureTests
 {
     private const string Hub = "https://hub.example:5081";
 
-    [Theory]
-    [InlineData(StatusCode.Unauthenticated)]
-    [InlineData(StatusCode.PermissionDenied)]
-    public void RefusedToken_SaysTokenRefused(StatusCode code)
+    [Fact]
+    public void RefusedToken_SaysTokenRefused()
     {
-        var text = ConnectFailure.Describe(new RpcException(new Status(code, "unknown agent token")), Hub);
+        var text = ConnectFailure.Describe(new RpcException(new Status(StatusCode.Unauthenticated, "unknown agent token")), Hub);
 
         Assert.Contains("token refused", text);
         Assert.Contains("Agent:Token", text);
+    }
+
+    [Fact]
+    public void RefusedIdentity_SaysWhyTheHubRefusedThisAgent()
+    {
+        var why = "agent id 7 is enrolled with another agent key: another installation claims this id (a copied data directory?)";
+        var text = ConnectFailure.Describe(new RpcException(new Status(StatusCode.PermissionDenied, why)), Hub);
+
+        Assert.Contains("refused this agent's identity", text);
+        Assert.Contains(why, text);
     }
 
     [Fact]

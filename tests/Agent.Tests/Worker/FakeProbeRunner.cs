@@ -14,8 +14,16 @@ internal sealed class FakeProbeRunner : IProbeRunner
 
     public void Release() => _release.TrySetResult();
 
-    public async Task<ProbeResult> RunAsync(ProbePlan plan, IProbeObserver? observer = null, CancellationToken cancellationToken = default)
+    /// <summary>The target policy each run was given on top of the engine's own (null: none).</summary>
+    public List<SmtpProbeHub.Probe.Targets.TargetPolicy?> Targets { get; } = [];
+
+    public async Task<ProbeResult> RunAsync(ProbePlan plan, SmtpProbeHub.Probe.Targets.TargetPolicy? narrowedBy, IProbeObserver? observer, CancellationToken cancellationToken)
     {
+        lock (Targets)
+        {
+            Targets.Add(narrowedBy);
+        }
+
         lock (Plans)
             Plans.Add(plan);
         observer?.OnTranscript(new TranscriptEntry(0, TranscriptDirection.Received, "220 fake ESMTP"));

@@ -6,7 +6,7 @@ using Microsoft.Extensions.Logging;
 namespace SmtpProbeHub.Api.Tests.AgentHub;
 
 /// <summary>
-/// The hub in-process with the built-in agent off, one agent token ("fleet" = <see cref="Token"/>) and
+/// The hub in-process with the built-in agent off, one enrolment token ("fleet" = <see cref="Token"/>) and
 /// short heartbeats, so remote-agent behaviour is what the tests see.
 /// </summary>
 internal sealed class AgentHubFactory(Dictionary<string, string?>? extra = null) : WebApplicationFactory<Program>
@@ -21,7 +21,10 @@ internal sealed class AgentHubFactory(Dictionary<string, string?>? extra = null)
         {
             ["Hub:DataDirectory"] = dataDirectory,
             ["Hub:LocalAgent:Enabled"] = "false",
-            ["Hub:AgentTokens:fleet"] = Token,
+            // A fleet token: the tests connect many agents with it, each enrolling its own id and key.
+            ["Hub:EnrollmentTokens:fleet"] = Token,
+            ["Hub:Targets:AllowedPorts:0"] = "1-65535",
+            ["Hub:Targets:AllowedNetworks:0"] = "127.0.0.0/8",
             // Port 0: no fixed port to require (the test server has none).
             ["Hub:Grpc:Url"] = "http://127.0.0.1:0",
             ["Hub:Grpc:HeartbeatSeconds"] = "1",

@@ -261,7 +261,8 @@ public sealed class AgentHubServiceTests : IDisposable
         await http.WaitForRunAsync(probe.GetProperty("id").GetString()!, "agentLost");
 
         // The same agent (same id) comes back and delivers the result it kept on disk.
-        await using var again = await TestAgentClient.ConnectAsync(hub.Channel(), AgentHubFactory.Token, "outside-1", 2, ("zone", "outside"));
+        await using var again = await TestAgentClient.ConnectAsync(
+            hub.Channel(), AgentHubFactory.Token, "outside-1", 2, runsFromBefore: 0, [("zone", "outside")], agentId: first.Id, agentKey: first.Key);
         await again.NextAsync(Kind.Welcome);
         await again.SendAsync(new AgentMessage { Result = ProbeWire.ToCompleted(runId, Passed("kept on disk"), DateTimeOffset.UtcNow) });
 

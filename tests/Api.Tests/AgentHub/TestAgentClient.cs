@@ -36,11 +36,18 @@ internal sealed class TestAgentClient : IAsyncDisposable
 
     public string Id { get; private init; } = "";
 
+    /// <summary>The agent key it sent (x-agent-key), as a real agent keeps it in its data directory.</summary>
+    public string Key { get; private init; } = "";
+
     public static Task<TestAgentClient> ConnectAsync(GrpcChannel channel, string? token, string name, int capacity = 2, params (string Key, string Value)[] labels) =>
         ConnectAsync(channel, token, name, capacity, runsFromBefore: 0, labels);
 
-    /// <summary>Connects as an agent that still runs <paramref name="runsFromBefore"/> runs from an earlier connection.</summary>
-    public static async Task<TestAgentClient> ConnectAsync(GrpcChannel channel, string? token, string name, int capacity, int runsFromBefore, (string Key, string Value)[] labels)
+    /// <summary>
+    /// Connects as an agent that still runs <paramref name="runsFromBefore"/> runs from an earlier connection. A new agent has a new
+    /// id and key; <paramref name="agentId"/> and <paramref name="agentKey"/> claim given ones (a reconnect, or an impostor).
+    /// </summary>
+    public static async Task<TestAgentClient> ConnectAsync(
+        GrpcChannel channel, string? token, string name, int capacity, int runsFromBefore, (string Key, string Value)[] labels, string? agentId = null, string? agentKey = null)
     {
         var headers = new Metadata();
         if (token is not null)
@@ -48,8 +55,10 @@ internal sealed class TestAgentClient : IAsyncDisposable
             headers.Add("authorization", $"Bearer {token}");
         }
 
+        var secret = agentKey ?? Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24));
+        headers.Add("x-agent-key", secret);
         var call = new Contracts.V1.AgentHub.AgentHubClient(channel).Connect(headers);
-        var client = new TestAgentClient(call) { Id = Guid.NewGuid().ToString("D") };
+        var client = new TestAgentClient(call) { Id = agentId ?? Guid.NewGuid().ToString("D"), Key = secret };
         var hello = new Hello { AgentId = client.Id, Name = name, Version = "test-1.2.3", Capacity = capacity, InFlight = runsFromBefore };
         foreach (var (key, value) in labels)
         {

@@ -126,8 +126,9 @@ public sealed class DispatchTests
         var dispatcher = hub.Services.GetRequiredService<ProbeDispatcher>();
         var runId = lost.GetProperty("id").GetGuid();
         var result = new ProbeResult { Verdict = Verdict.Passed, DurationMs = 3 };
-        Assert.True(await dispatcher.RecordLateResultAsync(runId, result, TestContext.Current.CancellationToken));
-        Assert.False(await dispatcher.RecordLateResultAsync(runId, result, TestContext.Current.CancellationToken));
+        Assert.Equal(LateResult.NotThisAgents, await dispatcher.RecordLateResultAsync(runId, "someone-else", result, TestContext.Current.CancellationToken));
+        Assert.Equal(LateResult.Stored, await dispatcher.RecordLateResultAsync(runId, "flaky", result, TestContext.Current.CancellationToken));
+        Assert.Equal(LateResult.AlreadyEnded, await dispatcher.RecordLateResultAsync(runId, "flaky", result, TestContext.Current.CancellationToken));
         var after = await (await client.GetAsync($"/api/v1/probes/{id}", TestContext.Current.CancellationToken)).JsonAsync();
         Assert.Equal("completed", after.GetProperty("runs")[0].GetProperty("status").GetString());
         Assert.Equal("passed", after.GetProperty("runs")[0].GetProperty("verdict").GetString());

@@ -22,8 +22,16 @@ internal sealed class FakeRunner : IProbeRunner
 
     public void Release() => release.TrySetResult();
 
-    public async Task<ProbeResult> RunAsync(ProbePlan plan, IProbeObserver? observer = null, CancellationToken cancellationToken = default)
+    /// <summary>The target policy each run was given on top of the engine's own (null: none).</summary>
+    public List<SmtpProbeHub.Probe.Targets.TargetPolicy?> Targets { get; } = [];
+
+    public async Task<ProbeResult> RunAsync(ProbePlan plan, SmtpProbeHub.Probe.Targets.TargetPolicy? narrowedBy, IProbeObserver? observer, CancellationToken cancellationToken)
     {
+        lock (Targets)
+        {
+            Targets.Add(narrowedBy);
+        }
+
         Interlocked.Increment(ref calls);
         lock (Plans)
         {

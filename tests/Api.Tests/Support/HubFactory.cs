@@ -39,6 +39,15 @@ internal sealed class HubFactory : WebApplicationFactory<Program>
         builder.UseSetting("Hub:RateLimit:PerMinute", "100000");
         // Test output shows the hub's warnings and errors, not every request.
         builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
+        if (!settings.Keys.Any(k => k.StartsWith("Hub:Targets", StringComparison.Ordinal)))
+        {
+            // The fakes and the tests' peers listen on loopback ports: allowed here explicitly, as an operator would
+            // (the default policy refuses loopback and ports other than 25, 465, 587 and 2525; TargetPolicyTests test it).
+            builder.UseSetting("Hub:Targets:AllowedPorts:0", "1-65535");
+            builder.UseSetting("Hub:Targets:AllowedNetworks:0", "127.0.0.0/8");
+            builder.UseSetting("Hub:Targets:AllowedNetworks:1", "::1");
+        }
+
         foreach (var (key, value) in settings)
         {
             builder.UseSetting(key, value);

@@ -23,7 +23,7 @@ public sealed partial class KbNetwork
             ["Hub__DataDirectory"] = data,
             ["Hub__ApiKeys__0"] = ApiKey,
             ["Hub__LocalAgent__Enabled"] = "false",
-            ["Hub__AgentTokens__scenario"] = AgentToken,
+            ["Hub__EnrollmentTokens__scenario"] = AgentToken,
             // REST on one port; gRPC for the agents on its own (plaintext HTTP/2: the test's private networks).
             ["ASPNETCORE_URLS"] = $"http://0.0.0.0:{HubHttpPort}",
             ["Hub__Grpc__Url"] = $"http://0.0.0.0:{HubGrpcPort}",

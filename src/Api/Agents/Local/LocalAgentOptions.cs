@@ -30,6 +30,8 @@ public sealed class LocalAgentOptions
     public ProbeEngineOptions ToEngineOptions() => new()
     {
         DnsServers = [.. DnsServers.Select(IPEndPoint.Parse).Select(e => e.Port == 0 ? new IPEndPoint(e.Address, 53) : e)],
+        // The built-in agent has no policy of its own: each assignment carries the hub's (Hub:Targets), and that is the limit.
+        Targets = Probe.Targets.TargetPolicy.AllowAll,
     };
 
     /// <summary>True when every DNS server parses as address[:port].</summary>

@@ -15,5 +15,5 @@ internal sealed class LocalProbeAgent(IProbeRunner runner, LocalAgentOptions opt
     public int Capacity => options.Capacity;
 
     public Task<ProbeResult> RunAsync(RunAssignment assignment, IProbeObserver progress, CancellationToken cancellationToken) =>
-        runner.RunAsync(assignment.Plan, progress, cancellationToken);
+        runner.RunAsync(assignment.Plan, assignment.Targets, progress, cancellationToken);
 }

@@ -42,13 +42,14 @@ internal static class HotPathSql
     /// <summary>
     /// Ends a run if it may end: an unfinished run may end any way; an ended run only moves from agentLost to
     /// completed (a result the agent kept while it or the hub was away). Anything else would rewrite history.
+    /// Only the agent the run was assigned to can end it.
     /// </summary>
-    public static Task<int> EndRunAsync(HubDbContext db, Guid runId, RunRow end, bool lateResultAllowed, CancellationToken cancellationToken) =>
+    public static Task<int> EndRunAsync(HubDbContext db, Guid runId, string agentId, RunRow end, bool lateResultAllowed, CancellationToken cancellationToken) =>
         db.Database.ExecuteSqlAsync($"""
             UPDATE runs SET Status = {end.Status}, Verdict = {end.Verdict}, StartedAtMs = COALESCE(StartedAtMs, {end.StartedAtMs}),
                 EndedAtMs = {end.EndedAtMs}, ResultJson = {end.ResultJson}, DiagnosisJson = {end.DiagnosisJson},
                 StepsJson = {end.StepsJson}, TranscriptJson = {end.TranscriptJson}
-            WHERE Id = {Key(runId)} AND (Status IN ({Queued}, {Running}) OR ({lateResultAllowed} AND Status = {AgentLost}))
+            WHERE Id = {Key(runId)} AND AgentId = {agentId} AND (Status IN ({Queued}, {Running}) OR ({lateResultAllowed} AND Status = {AgentLost}))
             """, cancellationToken);
 
     public static Task<int> SetProbeStatusAsync(HubDbContext db, Guid probeId, string status, long? endedAtMs, CancellationToken cancellationToken) =>

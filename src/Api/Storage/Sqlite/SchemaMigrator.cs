@@ -40,6 +40,17 @@ internal static class SchemaMigrator
         CREATE INDEX IX_runs_ProbeId ON runs (ProbeId);
         CREATE INDEX IX_runs_Status ON runs (Status);
         """,
+
+        // 2: agent identities (which token enrolled an agent id, with the digest of the agent's own key)
+        """
+        CREATE TABLE agent_identities (
+            AgentId TEXT NOT NULL PRIMARY KEY,
+            TokenName TEXT NOT NULL,
+            KeySha256 TEXT NOT NULL,
+            EnrolledAtMs INTEGER NOT NULL,
+            RevokedAtMs INTEGER NULL);
+        CREATE INDEX IX_agent_identities_TokenName ON agent_identities (TokenName);
+        """,
     ];
 
     public static async Task<int> MigrateAsync(DbConnection connection, CancellationToken cancellationToken)

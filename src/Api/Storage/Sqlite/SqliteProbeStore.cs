@@ -9,7 +9,7 @@ namespace SmtpProbeHub.Api.Storage.Sqlite;
 /// SQLite has one writer anyway, in-process ordering is cheaper than SQLITE_BUSY retries, and it gives the
 /// seam's promise that writes apply in the order they were made. Reads use their own pooled contexts.
 /// </summary>
-internal sealed class SqliteProbeStore(IDbContextFactory<HubDbContext> contexts, ILogger<SqliteProbeStore> logger) : IProbeStore, IAsyncDisposable
+internal sealed partial class SqliteProbeStore(IDbContextFactory<HubDbContext> contexts, ILogger<SqliteProbeStore> logger) : IProbeStore, IAsyncDisposable
 {
     private static readonly string[] Unfinished = [nameof(RunStatus.Queued), nameof(RunStatus.Running)];
     private readonly SqliteWriteQueue writer = new(contexts, logger);
@@ -95,6 +95,12 @@ internal sealed class SqliteProbeStore(IDbContextFactory<HubDbContext> contexts,
         return new ProbePage([.. rows.Select(r => RowMapping.ToRecord(r, byProbe[r.Id]))], total);
     }
 
+    public async Task<string?> AgentOfRunAsync(Guid runId, CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        return await db.Runs.AsNoTracking().Where(r => r.Id == runId).Select(r => r.AgentId).SingleOrDefaultAsync(cancellationToken);
+    }
+
     public Task MarkRunStartedAsync(Guid runId, DateTimeOffset at, CancellationToken cancellationToken) =>
         WriteAsync(db => HotPathSql.MarkRunStartedAsync(db, runId, at.ToUnixTimeMilliseconds(), cancellationToken), cancellationToken);
 
@@ -105,7 +111,7 @@ internal sealed class SqliteProbeStore(IDbContextFactory<HubDbContext> contexts,
         var lateResultAllowed = ended.Status == RunStatus.Completed;
         var changed = await writer.Enqueue(async db =>
         {
-            var runs = await HotPathSql.EndRunAsync(db, ended.Id, end, lateResultAllowed, cancellationToken);
+            var runs = await HotPathSql.EndRunAsync(db, ended.Id, ended.Agent.Id, end, lateResultAllowed, cancellationToken);
             if (probeEnd is not null)
             {
                 await HotPathSql.SetProbeStatusAsync(db, ended.ProbeId, probeEnd.Status.ToString(), probeEnd.At.ToUnixTimeMilliseconds(), cancellationToken);

@@ -24,7 +24,9 @@ internal sealed class AgentProcess : IAsyncDisposable
         agent.Process = AppProcess.Start(BuiltApps.Agent,
         [
             "run", "--hub", hubUrl, "--name", name, "--label", $"zone={zone}", "--data-dir", agent.dataDirectory,
-            "--capacity", "2", "--Agent:DrainSeconds=5", .. extraArguments,
+            "--capacity", "2", "--Agent:DrainSeconds=5",
+            // The agent's own policy must allow the tests' loopback peers too: the hub's cannot widen it.
+            "--Agent:Targets:AllowedPorts:0=1-65535", "--Agent:Targets:AllowedNetworks:0=127.0.0.0/8", .. extraArguments,
         ], new Dictionary<string, string> { ["Agent__Token"] = token });
         return agent;
     }

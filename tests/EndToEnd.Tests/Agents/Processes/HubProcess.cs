@@ -8,7 +8,8 @@ namespace SmtpProbeHub.EndToEnd.Tests.Agents.Processes;
 
 /// <summary>
 /// The built hub as a real process on loopback: REST and gRPC on ports of its own, its own data
-/// directory, the built-in agent off (the agents under test are the only vantage points), one agent token.
+/// directory, the built-in agent off (the agents under test are the only vantage points), one enrolment token,
+/// loopback targets allowed.
 /// It can be killed and started again on the same ports and data.
 /// </summary>
 internal sealed class HubProcess : IAsyncDisposable
@@ -62,8 +63,11 @@ internal sealed class HubProcess : IAsyncDisposable
             "--Hub:RateLimit:PerMinute=100000",
             "--Hub:Grpc:HeartbeatSeconds=1",
             $"--Hub:Grpc:HeartbeatTimeoutSeconds={HeartbeatTimeoutSeconds}",
+            // The tests' Postfix and scripted servers listen on loopback ports.
+            "--Hub:Targets:AllowedPorts:0=1-65535",
+            "--Hub:Targets:AllowedNetworks:0=127.0.0.0/8",
             .. extraArguments,
-        ], new Dictionary<string, string> { ["Hub__AgentTokens__e2e"] = Token });
+        ], new Dictionary<string, string> { ["Hub__EnrollmentTokens__e2e"] = Token });
         var until = DateTime.UtcNow.AddSeconds(30);
         while (DateTime.UtcNow < until && !process.HasExited)
         {

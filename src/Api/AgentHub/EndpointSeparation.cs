@@ -1,0 +1,43 @@
+using Microsoft.AspNetCore.Connections.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using SmtpProbeHub.Api.Problems;
+
+namespace SmtpProbeHub.Api.AgentHub;
+
+/// <summary>
+/// REST and Swagger UI only on the REST endpoint, the agents' gRPC service only on the agents' endpoint: each listener
+/// marks its connections, and requests for the other side's paths get a 404. An agent endpoint exposed to the internet
+/// then shows nothing of the API, and the API's port offers no agent service. Connections no listener marked
+/// (in-process test servers) are not separated.
+/// </summary>
+internal static class EndpointSeparation
+{
+    public const string Agents = "agents";
+    public const string Rest = "rest";
+    private static readonly object Key = new();
+
+    public static void Mark(ListenOptions listen, string kind) => listen.Use(next => connection =>
+    {
+        connection.Items[Key] = kind;
+        return next(connection);
+    });
+
+    public static IApplicationBuilder UseEndpointSeparation(this IApplicationBuilder app) => app.Use(async (context, next) =>
+    {
+        var kind = context.Features.Get<IConnectionItemsFeature>()?.Items.TryGetValue(Key, out var value) == true ? value as string : null;
+        var agentPath = context.Request.Path.StartsWithSegments(AgentHubService.PathPrefix);
+        if (kind == Agents && !agentPath)
+        {
+            context.Response.StatusCode = StatusCodes.Status404NotFound;
+            return;
+        }
+
+        if (kind == Rest && agentPath)
+        {
+            await Problem.NotFound("Agents connect on the hub's agent endpoint (Hub:Grpc:Url), not on the REST endpoint.").ExecuteAsync(context);
+            return;
+        }
+
+        await next(context);
+    });
+}
