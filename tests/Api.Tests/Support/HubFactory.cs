@@ -30,9 +30,17 @@ internal sealed class HubFactory : WebApplicationFactory<Program>
 
     public Action<IServiceCollection>? ExtraServices { get; init; }
 
+    /// <summary>The hosting environment when not the factory's default (Development).</summary>
+    public string? Environment { get; init; }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseSetting("Hub:DataDirectory", DataDirectory);
+        if (Environment is not null)
+        {
+            builder.UseEnvironment(Environment);
+        }
+
         // Tests poll every 50 ms; on a slow machine that outruns the default per-client limit (60 burst) and a 429
         // would be read as a probe. The access tests set their own small limits below.
         builder.UseSetting("Hub:RateLimit:Burst", "100000");
