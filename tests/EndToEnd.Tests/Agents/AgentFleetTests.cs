@@ -106,7 +106,7 @@ public sealed class AgentFleetTests(PostfixInstance postfix) : IClassFixture<Pos
 
         Assert.Contains("token refused", line);
         Assert.Equal(0, (await hub.GetAsync("/api/v1/agents")).GetArrayLength());
-        await hub.Process.WaitForLineAsync(l => l.Contains("refused: unknown or revoked token"));
+        await hub.Process.WaitForLineAsync(l => l.Contains("agent token refused") && l.Contains("unknown or revoked token"));
         Assert.DoesNotContain("not-the-token", intruder.Process.Text + hub.Process.Text);
     }
 

@@ -56,7 +56,11 @@ internal sealed class HubHost : IAsyncDisposable
     {
         var dll = BuiltHubDll();
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var argument in new[] { dll, "--urls", BaseUrl, $"--Hub:DataDirectory={DataDirectory}", "--Hub:Grpc:Url=http://127.0.0.1:0" }.Concat(extraArguments))
+        // The tests' Postfix listens on a loopback port: allowed explicitly, unless a test sets a target policy of its own.
+        string[] targets = extraArguments.Any(a => a.StartsWith("--Hub:Targets", StringComparison.Ordinal))
+            ? []
+            : ["--Hub:Targets:AllowedPorts:0=1-65535", "--Hub:Targets:AllowedNetworks:0=127.0.0.0/8"];
+        foreach (var argument in new[] { dll, "--urls", BaseUrl, $"--Hub:DataDirectory={DataDirectory}", "--Hub:Grpc:Url=http://127.0.0.1:0" }.Concat(targets).Concat(extraArguments))
         {
             info.ArgumentList.Add(argument);
         }

@@ -18,17 +18,41 @@ internal sealed class AgentProcess : IAsyncDisposable
     public string DataDirectory => dataDirectory;
 
     /// <summary>Starts <c>run --hub … --name … --label zone=…</c> with the token in the environment.</summary>
-    public static AgentProcess Start(string hubUrl, string name, string zone, string token = HubProcess.Token, params string[] extraArguments)
+    public static AgentProcess Start(string hubUrl, string name, string zone, string token = HubProcess.Token, params string[] extraArguments) =>
+        Start(hubUrl, name, zone, token, agentId: null, allowLoopbackTargets: true, extraArguments);
+
+    /// <summary>
+    /// As above; <paramref name="agentId"/> seeds the data directory with that id (a copied installation), and without
+    /// <paramref name="allowLoopbackTargets"/> the agent keeps its default target policy (no loopback, SMTP ports only).
+    /// </summary>
+    public static AgentProcess Start(string hubUrl, string name, string zone, string token, string? agentId, bool allowLoopbackTargets, params string[] extraArguments)
     {
         var agent = new AgentProcess(name, null!);
+        if (agentId is not null)
+        {
+            File.WriteAllText(Path.Combine(agent.dataDirectory, "agent-id"), agentId + "\n");
+        }
+
+        // The agent's own policy must allow the tests' loopback peers too: the hub's cannot widen it.
+        string[] targets = allowLoopbackTargets ? ["--Agent:Targets:AllowedPorts:0=1-65535", "--Agent:Targets:AllowedNetworks:0=127.0.0.0/8"] : [];
         agent.Process = AppProcess.Start(BuiltApps.Agent,
         [
             "run", "--hub", hubUrl, "--name", name, "--label", $"zone={zone}", "--data-dir", agent.dataDirectory,
-            "--capacity", "2", "--Agent:DrainSeconds=5",
-            // The agent's own policy must allow the tests' loopback peers too: the hub's cannot widen it.
-            "--Agent:Targets:AllowedPorts:0=1-65535", "--Agent:Targets:AllowedNetworks:0=127.0.0.0/8", .. extraArguments,
+            "--capacity", "2", "--Agent:DrainSeconds=5", .. targets, .. extraArguments,
         ], new Dictionary<string, string> { ["Agent__Token"] = token });
         return agent;
+    }
+
+    /// <summary>The id the agent made for itself at its first start (waits for the file).</summary>
+    public async Task<string> IdAsync()
+    {
+        var path = Path.Combine(dataDirectory, "agent-id");
+        for (var i = 0; i < 300 && !File.Exists(path); i++)
+        {
+            await Task.Delay(100, TestContext.Current.CancellationToken);
+        }
+
+        return (await File.ReadAllTextAsync(path, TestContext.Current.CancellationToken)).Trim();
     }
 
     public Task WaitConnectedAsync() => Process.WaitForLineAsync(l => l.Contains("Connected to hub"), 30);
