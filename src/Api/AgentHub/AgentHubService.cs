@@ -53,13 +53,13 @@ internal sealed partial class AgentHubService(
         var authorization = context.RequestHeaders.GetValue("authorization");
         var token = tokens.Verify(authorization)
             ?? throw Refuse(client, "agent_token", StatusCode.Unauthenticated, "unknown or revoked agent token",
-                $"{remote}: {(authorization is null ? "no bearer token sent" : "unknown or revoked token")}");
+                authorization is null ? "no bearer token sent" : "unknown or revoked token");
         var key = context.RequestHeaders.GetValue(AgentKeyHeader);
         if (key is not { Length: >= 32 and <= 256 })
         {
             throw Refuse(client, "agent_identity", StatusCode.PermissionDenied,
                 $"no agent key ({AgentKeyHeader}) sent: this agent predates agent identities; upgrade it",
-                $"{remote} with token '{token.Name}': no agent key");
+                $"token '{token.Name}', no agent key sent (an agent from before agent identities)");
         }
 
         var settings = options.Value;
@@ -68,7 +68,7 @@ internal sealed partial class AgentHubService(
         {
             throw Refuse(client, "agent_identity", StatusCode.PermissionDenied,
                 $"agent id {hello.AgentId} is the hub's built-in agent and cannot be claimed by a remote agent",
-                $"{remote} with token '{token.Name}' claimed the built-in agent's id {hello.AgentId}");
+                $"token '{token.Name}' claimed the built-in agent's id {hello.AgentId}");
         }
 
         var admission = await identities.AdmitAsync(
@@ -76,7 +76,7 @@ internal sealed partial class AgentHubService(
         if (!admission.Admitted)
         {
             throw Refuse(client, "agent_identity", StatusCode.PermissionDenied, admission.Refusal!,
-                $"{remote} ({hello.Name}) with token '{token.Name}': {admission.Refusal}");
+                $"{hello.Name} with token '{token.Name}': {admission.Refusal}");
         }
 
         if (admission.Enrolled)
