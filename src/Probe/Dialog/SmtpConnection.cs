@@ -19,6 +19,7 @@ internal sealed class SmtpConnection : IAsyncDisposable
     private readonly SecretRedactor _redactor = new();
     private Stream _stream;
     private SmtpReplyReader _reader;
+    private bool _greeted;
 
     public SmtpConnection(Stream stream, Socket? socket, TranscriptRecorder transcript, ProbeEngineOptions options)
     {
@@ -78,11 +79,17 @@ internal sealed class SmtpConnection : IAsyncDisposable
         await _stream.FlushAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Reads one reply; each line is recorded as it arrives.</summary>
+    /// <summary>
+    /// Reads one reply; each line is recorded as it arrives. The first reply of the session (the greeting, also
+    /// after an implicit TLS handshake) must start like SMTP, else it is <c>protocol.not_smtp</c>.
+    /// </summary>
     public async Task<SmtpReply> ReadReplyAsync(CancellationToken cancellationToken)
     {
+        var greeting = !_greeted;
+        _greeted = true;
         var reply = await _reader.ReadReplyAsync(
             line => _transcript.Add(TranscriptDirection.Received, _redactor.Redact(line)),
+            greeting,
             cancellationToken).ConfigureAwait(false);
         return reply with { Lines = [.. reply.Lines.Select(_redactor.Redact)] };
     }
