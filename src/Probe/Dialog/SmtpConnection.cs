@@ -42,10 +42,11 @@ internal sealed class SmtpConnection : IAsyncDisposable
     /// </summary>
     public async Task<string> SendAsync(string line, string? shownAs, CancellationToken cancellationToken)
     {
-        // Defence in depth behind PlanValidator: a CR or LF here would start a second SMTP command.
-        if (line.AsSpan().IndexOfAny('\r', '\n') >= 0)
+        // Defence in depth behind PlanValidator: a CR or LF here would start a second SMTP command, and other control,
+        // format or separator characters have no business in a command either.
+        if (line.AsSpan().IndexOfAny('\r', '\n') >= 0 || Validation.Syntax.HasControlCharacters(line))
         {
-            throw new ArgumentException("a command line must not contain CR or LF", nameof(line));
+            throw new ArgumentException("a command line must not contain CR, LF or other control or format characters", nameof(line));
         }
 
         if (_reader.HasBufferedData)

@@ -32,6 +32,16 @@ internal static class AuthStep
             return false;
         }
 
+        if (!Validation.Syntax.IsAscii(auth.Username) && !session.Capabilities.SmtpUtf8)
+        {
+            // SASL PLAIN carries UTF-8 (RFC 4616), but many servers mangle it; without SMTPUTF8 nothing says this one
+            // reads UTF-8, so a non-ASCII user name is not sent, like a non-ASCII address.
+            const string why = "the AUTH user name has non-ASCII characters and the server does not advertise SMTPUTF8: credentials not sent";
+            session.Transcript.Info(why);
+            session.End(scope, StepOutcome.Error, detail: why, diagnosisCode: DiagnosisCodes.InputSmtpUtf8Unsupported);
+            return false;
+        }
+
         connection.RegisterSecret(auth.Password);
         return mechanism == "PLAIN"
             ? await PlainAsync(session, scope, auth, cancellationToken).ConfigureAwait(false)

@@ -22,7 +22,7 @@ internal static class MessageComposer
 {
     public static ComposedMessage Compose(ProbePlan plan, DateTimeOffset now, bool international)
     {
-        var domain = Syntax.IsDomain(plan.Helo) ? plan.Helo : "localhost";
+        var domain = Syntax.IsDomain(plan.Helo) && Syntax.ToAsciiHost(plan.Helo) is { } ascii ? ascii : "localhost";
         var message = new MimeMessage();
         message.From.Add(new MailboxAddress("", plan.From.Length > 0 ? plan.From : $"postmaster@{domain}"));
         foreach (var to in plan.To)
