@@ -33,12 +33,15 @@ internal sealed class SmtpConnection : IAsyncDisposable
     /// <summary>True once TLS is on (STARTTLS or implicit).</summary>
     public bool IsTls => _stream is SslStream;
 
-    /// <summary>Masks <paramref name="secret"/> in everything recorded from now on.</summary>
+    /// <summary>Masks <paramref name="secret"/> (its clear, hex and base64 forms, when long enough) in everything recorded from now on.</summary>
     public void RegisterSecret(string secret) => _redactor.Register(secret);
+
+    /// <summary>Masks <paramref name="form"/>, an exact string sent with a secret in it, wherever it comes back.</summary>
+    public void RegisterSentSecret(string form) => _redactor.RegisterSentForm(form);
 
     /// <summary>
     /// Sends one line (CRLF added); <paramref name="shownAs"/> is what the transcript shows instead for
-    /// lines that carry a secret. Returns the line as recorded, secrets masked.
+    /// lines that carry a secret (the mask, however short the secret). Returns the line as recorded, secrets masked.
     /// </summary>
     public async Task<string> SendAsync(string line, string? shownAs, CancellationToken cancellationToken)
     {
@@ -88,10 +91,21 @@ internal sealed class SmtpConnection : IAsyncDisposable
     {
         var greeting = !_greeted;
         _greeted = true;
-        var reply = await _reader.ReadReplyAsync(
-            line => _transcript.Add(TranscriptDirection.Received, _redactor.Redact(line)),
-            greeting,
-            cancellationToken).ConfigureAwait(false);
+        SmtpReply reply;
+        try
+        {
+            reply = await _reader.ReadReplyAsync(
+                line => _transcript.Add(TranscriptDirection.Received, _redactor.Redact(line)),
+                greeting,
+                cancellationToken).ConfigureAwait(false);
+        }
+        catch (SmtpProtocolException e)
+        {
+            // The message may quote what the server sent (a malformed line that echoes a secret): it becomes a step's
+            // detail and the diagnosis, so it is masked here like every recorded line.
+            throw new SmtpProtocolException(e.DiagnosisCode, _redactor.Redact(e.Message)) { Received = e.Received };
+        }
+
         return reply with { Lines = [.. reply.Lines.Select(_redactor.Redact)] };
     }
 
