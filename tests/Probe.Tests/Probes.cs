@@ -1,4 +1,5 @@
 using SmtpProbeHub.Probe.Model;
+using SmtpProbeHub.Probe.Targets;
 using SmtpProbeHub.TestSupport.Scripted;
 
 namespace SmtpProbeHub.Probe.Tests;
@@ -14,7 +15,13 @@ internal static class Probes
         Timeouts = new ProbeTimeouts { ConnectSeconds = 5, BannerSeconds = 5, CommandSeconds = 5, MessageSeconds = 5, TotalSeconds = 30 },
     };
 
-    public static ProbeRunner Runner(ProbeEngineOptions? options = null) => new(options ?? new ProbeEngineOptions());
+    /// <summary>
+    /// Engine options for tests whose peers listen on loopback (scripted servers, Postfix, dnsmasq): the default
+    /// target policy denies loopback and ephemeral ports, so these tests say explicitly that they may go there.
+    /// </summary>
+    public static ProbeEngineOptions Loopback { get; } = new() { Targets = TargetPolicy.AllowAll };
+
+    public static ProbeRunner Runner(ProbeEngineOptions? options = null) => new(options ?? Loopback);
 
     public static Task<ProbeResult> RunAsync(ProbePlan plan, ProbeEngineOptions? options = null) =>
         Runner(options).RunAsync(plan, null, TestContext.Current.CancellationToken);

@@ -9,7 +9,7 @@ public static class DiagnosisCatalog
     private static readonly Dictionary<string, (string Summary, string Hint)> Entries = new()
     {
         [InputInvalid] = ("The probe's input was refused before connecting; nothing was sent.", "Correct the fields named in the summary and run the probe again."),
-        [InputSmtpUtf8Unsupported] = ("An address contains non-ASCII characters but the server does not offer SMTPUTF8; MAIL was not sent.", "Use an ASCII address, or enable SMTPUTF8 (RFC 6531) on the server."),
+        [InputSmtpUtf8Unsupported] = ("An address or the AUTH user name contains non-ASCII characters but the server does not offer SMTPUTF8; it was not sent.", "Use an ASCII address or user name, or enable SMTPUTF8 (RFC 6531) on the server."),
         [DnsNoMx] = ("The domain has no MX record and no A/AAAA address to fall back to.", "Publish an MX record for the domain (check with nslookup -type=mx), or give the server explicitly."),
         [DnsNxDomain] = ("The domain does not exist in DNS (NXDOMAIN).", "Check the spelling of the recipient domain, and that its zone is delegated and published."),
         [DnsFailure] = ("The DNS lookup failed (no answer, or a server failure).", "Check that the DNS servers this agent uses are reachable and answer for the domain."),

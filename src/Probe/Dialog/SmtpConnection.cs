@@ -19,6 +19,7 @@ internal sealed class SmtpConnection : IAsyncDisposable
     private readonly SecretRedactor _redactor = new();
     private Stream _stream;
     private SmtpReplyReader _reader;
+    private bool _greeted;
 
     public SmtpConnection(Stream stream, Socket? socket, TranscriptRecorder transcript, ProbeEngineOptions options)
     {
@@ -32,19 +33,23 @@ internal sealed class SmtpConnection : IAsyncDisposable
     /// <summary>True once TLS is on (STARTTLS or implicit).</summary>
     public bool IsTls => _stream is SslStream;
 
-    /// <summary>Masks <paramref name="secret"/> in everything recorded from now on.</summary>
+    /// <summary>Masks <paramref name="secret"/> (its clear, hex and base64 forms, when long enough) in everything recorded from now on.</summary>
     public void RegisterSecret(string secret) => _redactor.Register(secret);
+
+    /// <summary>Masks <paramref name="form"/>, an exact string sent with a secret in it, wherever it comes back.</summary>
+    public void RegisterSentSecret(string form) => _redactor.RegisterSentForm(form);
 
     /// <summary>
     /// Sends one line (CRLF added); <paramref name="shownAs"/> is what the transcript shows instead for
-    /// lines that carry a secret. Returns the line as recorded, secrets masked.
+    /// lines that carry a secret (the mask, however short the secret). Returns the line as recorded, secrets masked.
     /// </summary>
     public async Task<string> SendAsync(string line, string? shownAs, CancellationToken cancellationToken)
     {
-        // Defence in depth behind PlanValidator: a CR or LF here would start a second SMTP command.
-        if (line.AsSpan().IndexOfAny('\r', '\n') >= 0)
+        // Defence in depth behind PlanValidator: a CR or LF here would start a second SMTP command, and other control,
+        // format or separator characters have no business in a command either.
+        if (line.AsSpan().IndexOfAny('\r', '\n') >= 0 || Validation.Syntax.HasControlCharacters(line))
         {
-            throw new ArgumentException("a command line must not contain CR or LF", nameof(line));
+            throw new ArgumentException("a command line must not contain CR, LF or other control or format characters", nameof(line));
         }
 
         if (_reader.HasBufferedData)
@@ -78,12 +83,29 @@ internal sealed class SmtpConnection : IAsyncDisposable
         await _stream.FlushAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Reads one reply; each line is recorded as it arrives.</summary>
+    /// <summary>
+    /// Reads one reply; each line is recorded as it arrives. The first reply of the session (the greeting, also
+    /// after an implicit TLS handshake) must start like SMTP, else it is <c>protocol.not_smtp</c>.
+    /// </summary>
     public async Task<SmtpReply> ReadReplyAsync(CancellationToken cancellationToken)
     {
-        var reply = await _reader.ReadReplyAsync(
-            line => _transcript.Add(TranscriptDirection.Received, _redactor.Redact(line)),
-            cancellationToken).ConfigureAwait(false);
+        var greeting = !_greeted;
+        _greeted = true;
+        SmtpReply reply;
+        try
+        {
+            reply = await _reader.ReadReplyAsync(
+                line => _transcript.Add(TranscriptDirection.Received, _redactor.Redact(line)),
+                greeting,
+                cancellationToken).ConfigureAwait(false);
+        }
+        catch (SmtpProtocolException e)
+        {
+            // The message may quote what the server sent (a malformed line that echoes a secret): it becomes a step's
+            // detail and the diagnosis, so it is masked here like every recorded line.
+            throw new SmtpProtocolException(e.DiagnosisCode, _redactor.Redact(e.Message)) { Received = e.Received };
+        }
+
         return reply with { Lines = [.. reply.Lines.Select(_redactor.Redact)] };
     }
 

@@ -8,4 +8,7 @@ internal sealed class SmtpProtocolException(string diagnosisCode, string message
 {
     /// <summary>The diagnosis code, e.g. "protocol.violation".</summary>
     public string DiagnosisCode { get; } = diagnosisCode;
+
+    /// <summary>What the peer sent, as the transcript may show it, when the reader did not record it line by line.</summary>
+    public string? Received { get; init; }
 }

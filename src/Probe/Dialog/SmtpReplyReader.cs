@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Text;
 using SmtpProbeHub.Probe.Diagnostics;
 using SmtpProbeHub.Probe.Model;
@@ -21,13 +22,31 @@ internal sealed class SmtpReplyReader(Stream stream, ProbeEngineOptions options)
     public bool HasBufferedData => _end > _start;
 
     /// <summary>Reads one complete reply; <paramref name="onLine"/> sees every raw line as it arrives.</summary>
-    public async Task<SmtpReply> ReadReplyAsync(Action<string>? onLine, CancellationToken cancellationToken)
+    public Task<SmtpReply> ReadReplyAsync(Action<string>? onLine, CancellationToken cancellationToken) =>
+        ReadReplyAsync(onLine, greeting: false, cancellationToken);
+
+    /// <summary>
+    /// Reads one complete reply. With <paramref name="greeting"/> (the first bytes of the session) a peer that does
+    /// not start like an SMTP reply is refused as <c>protocol.not_smtp</c> at once, without waiting for a line end,
+    /// and <paramref name="onLine"/> sees only a short prefix of what it sent (see <see cref="NonSmtpGreeting"/>).
+    /// </summary>
+    public async Task<SmtpReply> ReadReplyAsync(Action<string>? onLine, bool greeting, CancellationToken cancellationToken)
     {
         int? code = null;
         var lines = new List<string>();
         while (true)
         {
-            var line = await ReadLineAsync(cancellationToken).ConfigureAwait(false);
+            string line;
+            try
+            {
+                line = await ReadLineAsync(greeting && code is null, cancellationToken).ConfigureAwait(false);
+            }
+            catch (SmtpProtocolException e) when (e.Received is { } received)
+            {
+                onLine?.Invoke(received);
+                throw;
+            }
+
             onLine?.Invoke(line);
             if (!ReplyLine.TryParse(line, out var lineCode, out var isLast, out var text))
             {
@@ -53,13 +72,20 @@ internal sealed class SmtpReplyReader(Stream stream, ProbeEngineOptions options)
         }
     }
 
-    private async Task<string> ReadLineAsync(CancellationToken cancellationToken)
+    private async Task<string> ReadLineAsync(bool greeting, CancellationToken cancellationToken)
     {
         var line = new List<byte>(128);
         while (true)
         {
             var lf = Array.IndexOf(_buffer, (byte)'\n', _start, _end - _start);
             var take = (lf >= 0 ? lf : _end) - _start;
+            if (greeting && line.Count < NonSmtpGreeting.HeadBytes
+                && !NonSmtpGreeting.CouldStartAReply([.. line, .. _buffer.AsSpan(_start, Math.Min(NonSmtpGreeting.HeadBytes, _end - _start))]))
+            {
+                // Judged on the first bytes, before the line-length limit: a binary or line-less peer is named at once.
+                throw NonSmtpGreeting.Refuse([.. line, .. _buffer.AsSpan(_start, Math.Min(NonSmtpGreeting.EvidenceBytes, _end - _start))]);
+            }
+
             if (line.Count + take > options.MaxReplyLineBytes)
             {
                 throw new SmtpProtocolException(DiagnosisCodes.ProtocolReplyTooLong, $"reply line longer than {options.MaxReplyLineBytes} bytes");
@@ -91,10 +117,12 @@ internal sealed class SmtpReplyReader(Stream stream, ProbeEngineOptions options)
         }
     }
 
-    private static string Decode(List<byte> bytes)
+    private static string Decode(List<byte> bytes) => Decode(CollectionsMarshal.AsSpan(bytes));
+
+    /// <summary>A line's bytes as text: the CR before LF dropped, control characters (but TAB) replaced by U+FFFD.</summary>
+    internal static string Decode(ReadOnlySpan<byte> bytes)
     {
-        var count = bytes.Count > 0 && bytes[^1] == (byte)'\r' ? bytes.Count - 1 : bytes.Count;
-        var text = Encoding.UTF8.GetString(bytes.GetRange(0, count).ToArray());
+        var text = Encoding.UTF8.GetString(bytes.Length > 0 && bytes[^1] == (byte)'\r' ? bytes[..^1] : bytes);
         // Control characters from a hostile server must not reach terminals or the hub's UI as such.
         return string.Create(text.Length, text, static (span, source) =>
         {

@@ -5,8 +5,9 @@ using SmtpProbeHub.Probe.Model;
 namespace SmtpProbeHub.Probe.Steps;
 
 /// <summary>
-/// AUTH PLAIN (RFC 4616) or LOGIN. The secret and its encodings are registered with the connection
-/// before anything is sent, so every line that carries them is masked where it is recorded.
+/// AUTH PLAIN (RFC 4616) or LOGIN. The lines that carry the secret are recorded as a mask, and the secret and the
+/// exact forms sent are registered with the connection before anything is sent, so a server echoing them back is
+/// masked too (see <see cref="Dialog.SecretRedactor"/>).
 /// </summary>
 internal static class AuthStep
 {
@@ -32,6 +33,16 @@ internal static class AuthStep
             return false;
         }
 
+        if (!Validation.Syntax.IsAscii(auth.Username) && !session.Capabilities.SmtpUtf8)
+        {
+            // SASL PLAIN carries UTF-8 (RFC 4616), but many servers mangle it; without SMTPUTF8 nothing says this one
+            // reads UTF-8, so a non-ASCII user name is not sent, like a non-ASCII address.
+            const string why = "the AUTH user name has non-ASCII characters and the server does not advertise SMTPUTF8: credentials not sent";
+            session.Transcript.Info(why);
+            session.End(scope, StepOutcome.Error, detail: why, diagnosisCode: DiagnosisCodes.InputSmtpUtf8Unsupported);
+            return false;
+        }
+
         connection.RegisterSecret(auth.Password);
         return mechanism == "PLAIN"
             ? await PlainAsync(session, scope, auth, cancellationToken).ConfigureAwait(false)
@@ -41,8 +52,8 @@ internal static class AuthStep
     private static async Task<bool> PlainAsync(ProbeSession session, StepScope scope, AuthPlan auth, CancellationToken cancellationToken)
     {
         var response = Base64($"\0{auth.Username}\0{auth.Password}");
-        session.Connection!.RegisterSecret(response);
-        var exchange = await CommandExchange.SendLineAsync(session, scope, $"AUTH PLAIN {response}", "AUTH PLAIN ***", session.CommandTimeout, cancellationToken).ConfigureAwait(false);
+        session.Connection!.RegisterSentSecret(response);
+        var exchange = await CommandExchange.SendLineAsync(session, scope, $"AUTH PLAIN {response}", $"AUTH PLAIN {Dialog.SecretRedactor.Mask}", session.CommandTimeout, cancellationToken).ConfigureAwait(false);
         return CommandExchange.Finish(session, scope, exchange, code => code == 235);
     }
 
@@ -62,8 +73,10 @@ internal static class AuthStep
             return CommandExchange.Finish(session, scope, exchange, code => code == 334);
         }
 
+        var password = Base64(auth.Password);
+        session.Connection!.RegisterSentSecret(password);
         exchange = await CommandExchange.RunAsync(
-            session, scope, async (c, ct) => { await c.SendAsync(Base64(auth.Password), "***", ct).ConfigureAwait(false); return null; },
+            session, scope, async (c, ct) => { await c.SendAsync(password, Dialog.SecretRedactor.Mask, ct).ConfigureAwait(false); return null; },
             session.CommandTimeout, cancellationToken).ConfigureAwait(false);
         return CommandExchange.Finish(session, scope, exchange, code => code == 235);
     }

@@ -7,7 +7,7 @@ internal static class EhloStep
 {
     public static async Task<bool> RunAsync(ProbeSession session, CancellationToken cancellationToken)
     {
-        var helo = session.Plan.Helo;
+        var helo = session.HeloName;
         var scope = session.Begin(StepName.Ehlo);
         var exchange = await CommandExchange.SendLineAsync(session, scope, $"EHLO {helo}", null, session.CommandTimeout, cancellationToken).ConfigureAwait(false);
         if (exchange.Reply is { Code: 250 } ok)

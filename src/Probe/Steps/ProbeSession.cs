@@ -43,6 +43,9 @@ internal sealed class ProbeSession(
 
     public TimeSpan CommandTimeout => TimeSpan.FromSeconds(plan.Timeouts.CommandSeconds);
 
+    /// <summary>The HELO name as sent: A-labels for an internationalized name, since EHLO comes before SMTPUTF8 is known.</summary>
+    public string HeloName => Validation.Syntax.ToAsciiHost(plan.Helo) ?? plan.Helo;
+
     public StepScope Begin(StepName name)
     {
         _current = new StepScope(name, Time.GetUtcNow(), Time.GetTimestamp());

@@ -86,7 +86,7 @@ internal static class StartTlsStep
     {
         // The step keeps showing the command that defines it; the EHLO line is in the transcript.
         var command = scope.Command;
-        var ehlo = await CommandExchange.SendLineAsync(session, scope, $"EHLO {session.Plan.Helo}", null, session.CommandTimeout, cancellationToken).ConfigureAwait(false);
+        var ehlo = await CommandExchange.SendLineAsync(session, scope, $"EHLO {session.HeloName}", null, session.CommandTimeout, cancellationToken).ConfigureAwait(false);
         scope.Command = command;
         if (ehlo.Reply is { Code: 250 } capabilities)
         {

@@ -25,9 +25,9 @@ internal static class MessageValidator
         ValidateHeaders(message.Headers ?? new Dictionary<string, string>(), errors);
         if (message.Body is { } body)
         {
-            if (body.Contains('\0', StringComparison.Ordinal))
+            if (UnsafeCharacters.FindInBody(body) is { } refused)
             {
-                errors.Add(new("message.body", ControlCharacters, "the body must not contain NUL"));
+                errors.Add(new("message.body", ControlCharacters, $"the body contains {refused}: TAB, CR and LF are fine; other control characters, U+0085, U+2028 and U+2029 are not"));
             }
             else if (body.Length > PlanLimits.MaxBodyLength)
             {
@@ -51,9 +51,9 @@ internal static class MessageValidator
             {
                 errors.Add(new(field, Required, "a header name is required"));
             }
-            else if (Syntax.HasControlCharacters(name))
+            else if (UnsafeCharacters.Find(name) is { } refused)
             {
-                errors.Add(new(field, ControlCharacters, "CR, LF, NUL and other control characters are not allowed in a header name"));
+                errors.Add(new(field, ControlCharacters, $"the header name contains {refused}: control and format characters and line separators are not allowed"));
             }
             else if (name.Length > PlanLimits.MaxHeaderNameLength)
             {
@@ -74,7 +74,11 @@ internal static class MessageValidator
         }
     }
 
-    /// <summary>The header name as it can appear in a field path without carrying control characters along.</summary>
+    /// <summary>The header name as it can appear in a field path without carrying control, format or separator characters along.</summary>
     private static string SafeName(string? name) =>
-        string.IsNullOrEmpty(name) ? "" : new string([.. name.Take(PlanLimits.MaxHeaderNameLength).Select(c => char.IsControl(c) ? '?' : c)]);
+        string.IsNullOrEmpty(name) ? "" : new string([.. name.Take(PlanLimits.MaxHeaderNameLength).Select(c => Shown(c) ? c : '?')]);
+
+    private static bool Shown(char c) => char.GetUnicodeCategory(c) is not (System.Globalization.UnicodeCategory.Control
+        or System.Globalization.UnicodeCategory.Format or System.Globalization.UnicodeCategory.LineSeparator
+        or System.Globalization.UnicodeCategory.ParagraphSeparator or System.Globalization.UnicodeCategory.Surrogate);
 }

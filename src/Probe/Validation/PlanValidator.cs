@@ -90,10 +90,11 @@ public static class PlanValidator
 
     private static void ValidateHosts(ProbePlan plan, List<PlanError> errors)
     {
+        // A non-ASCII HELO name is sent in A-labels (EHLO comes before the server can say SMTPUTF8), so it must be a valid IDN.
         if (ValidateText("helo", plan.Helo, PlanLimits.MaxHostLength, errors, required: true)
-            && !Syntax.IsDomain(plan.Helo) && !Syntax.IsAddressLiteral(plan.Helo))
+            && !(Syntax.IsDomain(plan.Helo) && Syntax.ToAsciiHost(plan.Helo) is { Length: <= PlanLimits.MaxHostLength }) && !Syntax.IsAddressLiteral(plan.Helo))
         {
-            errors.Add(new("helo", InvalidHostname, "expected a host name (e.g. test.com) or an address literal (e.g. [192.0.2.1])"));
+            errors.Add(new("helo", InvalidHostname, "expected a host name (e.g. test.com, or an internationalized name such as bücher.test) or an address literal (e.g. [192.0.2.1])"));
         }
 
         if (plan.Server is { } server && ValidateText("server", server, PlanLimits.MaxHostLength, errors, required: true)
@@ -144,9 +145,9 @@ public static class PlanValidator
             return false;
         }
 
-        if (Syntax.HasControlCharacters(text, allowTab))
+        if (UnsafeCharacters.Find(text, allowTab) is { } refused)
         {
-            errors.Add(new(field, ControlCharacters, "CR, LF, NUL and other control characters are not allowed"));
+            errors.Add(new(field, ControlCharacters, $"contains {refused}: CR, LF, NUL, other control and format characters (e.g. U+200B, U+202E, U+FEFF) and line or paragraph separators (U+2028, U+2029) are not allowed"));
             return false;
         }
 

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
@@ -9,17 +10,54 @@ internal static class Syntax
 {
     private const string AtextSpecials = "!#$%&'*+-/=?^_`{|}~";
 
-    public static bool HasControlCharacters(string text, bool allowTab = false) =>
-        text.Any(c => char.IsControl(c) && !(allowTab && c == '\t'));
+    private static readonly IdnMapping Idna = new() { UseStd3AsciiRules = true, AllowUnassigned = false };
+
+    /// <summary>Control, format or separator characters, or unpaired surrogates (see <see cref="UnsafeCharacters"/>).</summary>
+    public static bool HasControlCharacters(string text, bool allowTab = false) => UnsafeCharacters.Find(text, allowTab) is not null;
+
+    /// <summary>
+    /// The host name in A-labels ("bücher.test" → "xn--bcher-kva.test", RFC 5890), ASCII names as they are; null when
+    /// a non-ASCII name is not a valid IDN. What goes into EHLO/HELO, which is sent before the server can say SMTPUTF8.
+    /// </summary>
+    public static string? ToAsciiHost(string host)
+    {
+        if (IsAscii(host))
+        {
+            return host;
+        }
+
+        // The engine runs with invariant globalization, where IdnMapping only encodes (Punycode) and checks little,
+        // so the characters are checked here: beyond ASCII, IDNA 2008 labels hold letters, combining marks and digits
+        // (RFC 5892), never spaces, punctuation such as U+FF0E or symbols.
+        foreach (var rune in host.EnumerateRunes())
+        {
+            if (rune.Value > 0x7f && Rune.GetUnicodeCategory(rune) is not (UnicodeCategory.LowercaseLetter or UnicodeCategory.UppercaseLetter
+                or UnicodeCategory.TitlecaseLetter or UnicodeCategory.ModifierLetter or UnicodeCategory.OtherLetter
+                or UnicodeCategory.NonSpacingMark or UnicodeCategory.SpacingCombiningMark or UnicodeCategory.DecimalDigitNumber))
+            {
+                return null;
+            }
+        }
+
+        try
+        {
+            var ascii = Idna.GetAscii(host.ToLowerInvariant());
+            return IsAscii(ascii) && IsDomain(ascii) ? ascii : null;
+        }
+        catch (ArgumentException)
+        {
+            return null;
+        }
+    }
 
     public static bool IsAscii(string text) => Ascii.IsValid(text);
 
     /// <summary>Null when valid, else (code, message).</summary>
     public static (string Code, string Message)? CheckAddress(string address)
     {
-        if (HasControlCharacters(address))
+        if (UnsafeCharacters.Find(address) is { } refused)
         {
-            return (PlanErrorCodes.ControlCharacters, "the address contains control characters (CR, LF, NUL, …)");
+            return (PlanErrorCodes.ControlCharacters, $"the address contains {refused}: control and format characters and line separators are not allowed");
         }
 
         if (address.Length > PlanLimits.MaxAddressLength)
@@ -45,9 +83,9 @@ internal static class Syntax
             return (PlanErrorCodes.InvalidAddress, "the local part is not a valid dot-atom or quoted string");
         }
 
-        return IsDomain(domain) || IsAddressLiteral(domain)
+        return (IsDomain(domain) && ToAsciiHost(domain) is not null) || IsAddressLiteral(domain)
             ? null
-            : (PlanErrorCodes.InvalidAddress, "the domain is not a valid host name or address literal");
+            : (PlanErrorCodes.InvalidAddress, "the domain is not a valid host name (or internationalized domain name) or address literal");
     }
 
     /// <summary>A host name ("mail.example", IDN labels allowed) without a trailing dot.</summary>

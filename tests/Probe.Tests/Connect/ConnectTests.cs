@@ -44,7 +44,7 @@ public sealed class ConnectTests
             .WithMx("corp.test", ("mx-backup.corp.test", 20), ("mx-down.corp.test", 10))
             .WithHost("mx-down.corp.test", "127.0.0.2")
             .WithHost("mx-backup.corp.test", "127.0.0.1");
-        var runner = new ProbeRunner(new ProbeEngineOptions(), null, dns);
+        var runner = new ProbeRunner(Probes.Loopback, null, dns);
         var plan = new ProbePlan { To = ["alice@corp.test"], Port = server.Port };
 
         var result = await runner.RunAsync(plan, null, TestContext.Current.CancellationToken);
@@ -59,7 +59,7 @@ public sealed class ConnectTests
     [Fact]
     public async Task DnsFailure_StopsAtResolve_WithoutConnecting()
     {
-        var runner = new ProbeRunner(new ProbeEngineOptions(), null, new FakeDns());
+        var runner = new ProbeRunner(Probes.Loopback, null, new FakeDns());
 
         var result = await runner.RunAsync(new ProbePlan { To = ["alice@nowhere.test"] }, null, TestContext.Current.CancellationToken);
 
@@ -102,7 +102,7 @@ public sealed class ConnectTests
             .WithMx("corp.test", ("mx1.corp.test", 10), ("mx2.corp.test", 20))
             .WithHost("mx1.corp.test", "127.0.0.2")
             .WithHost("mx2.corp.test", "127.0.0.3");
-        var runner = new ProbeRunner(new ProbeEngineOptions(), null, dns);
+        var runner = new ProbeRunner(Probes.Loopback, null, dns);
 
         var result = await runner.RunAsync(new ProbePlan { To = ["alice@corp.test"], Port = port }, null, TestContext.Current.CancellationToken);
 

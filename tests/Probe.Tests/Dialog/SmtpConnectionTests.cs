@@ -17,7 +17,10 @@ public sealed class SmtpConnectionTests
     [InlineData("RCPT TO:<a@b.test>\r\nDATA")]
     [InlineData("MAIL FROM:<a@b.test>\n")]
     [InlineData("EHLO x\r")]
-    public async Task Send_WithCrOrLf_IsRefused_AndNothingIsWritten(string line)
+    [InlineData("EHLO x\u2028y")]
+    [InlineData("MAIL FROM:<a\u0085b@corp.test>")]
+    [InlineData("RCPT TO:<\u202Etset.proc@ecila>")]
+    public async Task Send_WithCrLfOrOtherControlOrFormatCharacters_IsRefused_AndNothingIsWritten(string line)
     {
         var (connection, wire, transcript) = Create();
 

@@ -147,4 +147,83 @@ public sealed class SmtpReplyReaderTests
         Assert.DoesNotContain(reply.Lines[0], c => char.IsControl(c));
         Assert.StartsWith("ok", reply.Lines[0], StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("SSH-2.0-OpenSSH_9.6p1 Ubuntu-3ubuntu13.5 bastion.corp\r\n", "SSH-2.0-OpenSSH_9.6p1 Ubuntu-3ub…", "SSH")]
+    [InlineData("+OK POP3 ready internal.corp\r\n", "+OK POP3 ready internal.corp", "POP3")]
+    [InlineData("* OK [CAPABILITY IMAP4rev1 SASL-IR LOGIN-REFERRALS] Dovecot ready.\r\n", "* OK [CAPABILITY IMAP4rev1 SASL-…", "IMAP")]
+    [InlineData("HTTP/1.1 400 Bad Request\r\nServer: internal-app/1.2\r\n\r\n", "HTTP/1.1 400 Bad Request", "HTTP")]
+    [InlineData("\r\n220 late\r\n", "", null)]
+    [InlineData("2200 ok\r\n", "2200 ok", null)]
+    public async Task Greeting_NotStartingLikeAReply_IsNotSmtp_AndOnlyAShortPrefixIsSeen(string text, string seen, string? guess)
+    {
+        var lines = new List<string>();
+
+        var e = await Assert.ThrowsAsync<SmtpProtocolException>(() =>
+            Reader(text).ReadReplyAsync(lines.Add, greeting: true, TestContext.Current.CancellationToken));
+
+        Assert.Equal("protocol.not_smtp", e.DiagnosisCode);
+        Assert.Equal([seen], lines);
+        Assert.Equal(seen, e.Received);
+        Assert.True(seen.Length <= 33);
+        if (guess is not null)
+        {
+            Assert.Contains($"look like {guess}", e.Message, StringComparison.Ordinal);
+        }
+
+        // The message goes into the step and the diagnosis: none of the peer's own words.
+        Assert.DoesNotContain(seen.Length > 4 ? seen[4..] : "\u0000", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Greeting_OfBinaryBytesWithoutALineEnd_IsNotSmtp_AtOnce_NotReplyTooLong()
+    {
+        var bytes = new byte[1024 * 1024];
+        new Random(153119).NextBytes(bytes);
+        bytes[0] = 0x00;
+        bytes.AsSpan().Replace((byte)'\n', (byte)'x');
+        var reader = new SmtpReplyReader(new MemoryStream(bytes), new ProbeEngineOptions());
+        var lines = new List<string>();
+
+        var e = await Assert.ThrowsAsync<SmtpProtocolException>(() => reader.ReadReplyAsync(lines.Add, greeting: true, TestContext.Current.CancellationToken));
+
+        Assert.Equal("protocol.not_smtp", e.DiagnosisCode);
+        Assert.Contains("do not start with a reply code", e.Message, StringComparison.Ordinal);
+        var line = Assert.Single(lines);
+        Assert.InRange(line.Length, 32, 33);
+        Assert.EndsWith("…", line, StringComparison.Ordinal);
+        Assert.DoesNotContain(line, c => char.IsControl(c) && c != '\t');
+        Assert.True(reader.TotalBytesRead <= 8192, $"read {reader.TotalBytesRead} bytes");
+    }
+
+    [Fact]
+    public async Task Greeting_ArrivingOneByteAtATime_IsStillAGreeting()
+    {
+        var reader = new SmtpReplyReader(new OneByteStream(Encoding.ASCII.GetBytes("220-mail.corp.test ESMTP\r\n220 ready\r\n")), new ProbeEngineOptions());
+
+        var reply = await reader.ReadReplyAsync(null, greeting: true, TestContext.Current.CancellationToken);
+
+        Assert.Equal((220, 2), (reply.Code, reply.Lines.Count));
+    }
+
+    [Fact]
+    public async Task GarbageAfterTheFirstLine_OrOutsideTheGreeting_IsStillAProtocolViolation()
+    {
+        var afterFirstLine = await Assert.ThrowsAsync<SmtpProtocolException>(() =>
+            Reader("220-mail.corp.test ESMTP\r\nSSH-2.0-OpenSSH_9.6\r\n").ReadReplyAsync(null, greeting: true, TestContext.Current.CancellationToken));
+        var notGreeting = await Assert.ThrowsAsync<SmtpProtocolException>(() =>
+            Reader("SSH-2.0-OpenSSH_9.6\r\n").ReadReplyAsync(null, greeting: false, TestContext.Current.CancellationToken));
+
+        Assert.Equal("protocol.violation", afterFirstLine.DiagnosisCode);
+        Assert.Equal("protocol.violation", notGreeting.DiagnosisCode);
+    }
+
+    /// <summary>Hands out one byte per read, as a slow or fragmenting peer would.</summary>
+    private sealed class OneByteStream(byte[] bytes) : MemoryStream(bytes)
+    {
+        public override int Read(byte[] buffer, int offset, int count) => base.Read(buffer, offset, Math.Min(count, 1));
+
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+            base.ReadAsync(buffer[..Math.Min(buffer.Length, 1)], cancellationToken);
+    }
 }

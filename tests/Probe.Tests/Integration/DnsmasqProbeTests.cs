@@ -8,7 +8,7 @@ namespace SmtpProbeHub.Probe.Tests.Integration;
 public sealed class DnsmasqProbeTests(PostfixInstance postfix, DnsmasqInstance dns)
 {
     private Task<ProbeResult> RunAsync(string to) =>
-        new ProbeRunner(new ProbeEngineOptions { DnsServers = [dns.EndPoint] }).RunAsync(
+        Probes.Runner(Probes.Loopback with { DnsServers = [dns.EndPoint] }).RunAsync(
             new ProbePlan { To = [to], Port = postfix.Port, Timeouts = new ProbeTimeouts { ConnectSeconds = 5, TotalSeconds = 30 } },
             cancellationToken: TestContext.Current.CancellationToken);
 

@@ -20,7 +20,7 @@ public sealed class PostfixProbeTests(PostfixInstance postfix)
     private static string UniqueHelo() => $"it-{Guid.NewGuid():n}.test";
 
     private static Task<ProbeResult> RunAsync(ProbePlan plan) =>
-        new ProbeRunner(new ProbeEngineOptions()).RunAsync(plan, cancellationToken: TestContext.Current.CancellationToken);
+        Probes.Runner().RunAsync(plan, cancellationToken: TestContext.Current.CancellationToken);
 
     private static IEnumerable<string> Sent(ProbeResult result) =>
         result.Transcript.Where(t => t.Direction == TranscriptDirection.Sent).Select(t => t.Text);

@@ -8,7 +8,7 @@ namespace SmtpProbeHub.Probe.Tests.Integration;
 public sealed class PostfixTlsProbeTests(PostfixInstance postfix)
 {
     private Task<ProbeResult> RunAsync(TlsMode mode, string helo) =>
-        new ProbeRunner(new ProbeEngineOptions()).RunAsync(
+        Probes.Runner().RunAsync(
             new ProbePlan { To = [postfix.KnownRecipient], Server = postfix.Host, Port = postfix.Port, Helo = helo, Tls = mode },
             cancellationToken: TestContext.Current.CancellationToken);
 

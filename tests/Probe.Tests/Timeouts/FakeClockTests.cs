@@ -15,7 +15,7 @@ public sealed class FakeClockTests
         var plan = Probes.PlanFor(server) with { Timeouts = new ProbeTimeouts { ConnectSeconds = 600, BannerSeconds = 300, TotalSeconds = 3600 } };
         var started = DateTime.UtcNow;
 
-        var run = new ProbeRunner(new ProbeEngineOptions(), clock).RunAsync(plan, null, TestContext.Current.CancellationToken);
+        var run = new ProbeRunner(Probes.Loopback, clock).RunAsync(plan, null, TestContext.Current.CancellationToken);
         while (!run.IsCompleted && DateTime.UtcNow - started < TimeSpan.FromSeconds(20))
         {
             await Task.Delay(20, TestContext.Current.CancellationToken);
@@ -42,7 +42,7 @@ public sealed class FakeClockTests
         await using var server = ScriptedSmtpServer.Start(s => s.Certificate = certificate);
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow.AddDays(40));
 
-        var result = await new ProbeRunner(new ProbeEngineOptions(), clock)
+        var result = await new ProbeRunner(Probes.Loopback, clock)
             .RunAsync(Probes.PlanFor(server) with { Tls = TlsMode.Required }, null, TestContext.Current.CancellationToken);
 
         Assert.Equal("tls.certificate_expired", result.Diagnosis!.Code);

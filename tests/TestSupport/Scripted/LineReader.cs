@@ -2,8 +2,8 @@ using System.Text;
 
 namespace SmtpProbeHub.TestSupport.Scripted;
 
-/// <summary>Reads CRLF (or LF) lines as UTF-8, up to 1 MB each; null at end of stream.</summary>
-internal sealed class LineReader(Stream stream)
+/// <summary>Reads CRLF (or LF) lines as UTF-8, up to 1 MB each; null at end of stream. Every byte read goes to <paramref name="record"/>.</summary>
+internal sealed class LineReader(Stream stream, ScriptedConnection? record = null)
 {
     private const int MaxLine = 1024 * 1024;
     private readonly byte[] _buffer = new byte[8192];
@@ -37,6 +37,7 @@ internal sealed class LineReader(Stream stream)
                 return null;
             }
 
+            record?.AddBytes(_buffer.AsSpan(0, read));
             _end = read;
         }
     }

@@ -5,6 +5,7 @@ public sealed class ScriptedConnection
 {
     private readonly List<string> _lines = [];
     private readonly List<string> _messages = [];
+    private readonly MemoryStream _bytes = new();
     private readonly Lock _lock = new();
 
     /// <summary>Every line received, in order (commands, AUTH responses and message lines).</summary>
@@ -25,6 +26,12 @@ public sealed class ScriptedConnection
         get { lock (_lock) { return [.. _messages]; } }
     }
 
+    /// <summary>Every byte received, exactly as read (after TLS decryption), CR and LF included: what the client put on the wire.</summary>
+    public byte[] ReceivedBytes
+    {
+        get { lock (_lock) { return _bytes.ToArray(); } }
+    }
+
     /// <summary>True once TLS is on.</summary>
     public bool IsTls { get; internal set; }
 
@@ -39,6 +46,14 @@ public sealed class ScriptedConnection
             {
                 _commands.Add(line);
             }
+        }
+    }
+
+    internal void AddBytes(ReadOnlySpan<byte> bytes)
+    {
+        lock (_lock)
+        {
+            _bytes.Write(bytes);
         }
     }
 

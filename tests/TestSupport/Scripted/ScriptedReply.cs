@@ -30,6 +30,9 @@ public sealed class ScriptedReply
     /// <summary>Exactly these bytes.</summary>
     public static ScriptedReply Raw(string text) => new(ScriptedReplyKind.Send, Encoding.UTF8.GetBytes(text));
 
+    /// <summary>Exactly these bytes, which need not be text (a binary service on the port).</summary>
+    public static ScriptedReply RawBytes(params byte[] bytes) => new(ScriptedReplyKind.Send, [.. bytes]);
+
     /// <summary>No answer at all; the connection stays open until the client gives up.</summary>
     public static ScriptedReply Never() => new(ScriptedReplyKind.Never, []);
 

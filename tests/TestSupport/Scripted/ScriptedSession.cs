@@ -22,7 +22,7 @@ internal sealed class ScriptedSession(SmtpScript script, ScriptedConnection reco
                     await UpgradeAsync(cancellationToken).ConfigureAwait(false);
                 }
 
-                _reader = new LineReader(_stream);
+                _reader = new LineReader(_stream, record);
                 var banner = script.Banner ?? ScriptedReply.Lines($"220 {script.ServerName} ESMTP Scripted");
                 if (!await SendAsync(banner, cancellationToken).ConfigureAwait(false))
                 {
@@ -78,7 +78,7 @@ internal sealed class ScriptedSession(SmtpScript script, ScriptedConnection reco
             else if (verb == "STARTTLS" && reply.Bytes.AsSpan().StartsWith("220"u8) && script.Certificate is not null)
             {
                 await UpgradeAsync(cancellationToken).ConfigureAwait(false);
-                _reader = new LineReader(_stream);
+                _reader = new LineReader(_stream, record);
             }
         }
     }
