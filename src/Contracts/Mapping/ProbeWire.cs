@@ -52,7 +52,8 @@ public static class ProbeWire
 
         try
         {
-            return Probe.Targets.TargetPolicy.Create("hub policy", targets.AllowedPorts, targets.AllowedNetworks, targets.DeniedNetworks);
+            // The hub's own addresses are not this machine's: the agent's own policy denies the agent's.
+            return Probe.Targets.TargetPolicy.Create("hub policy", targets.AllowedPorts, targets.AllowedNetworks, targets.DeniedNetworks, denyOwnAddresses: false);
         }
         catch (FormatException ex)
         {

@@ -33,8 +33,8 @@ internal static class RestrictedRanges
     private static readonly Lock Gate = new();
     private static (long At, HashSet<IPAddress> Addresses)? ownCache;
 
-    /// <summary>What the address is when a built-in denial covers it, else null.</summary>
-    public static string? Describe(IPAddress address)
+    /// <summary>What the address is when a built-in denial covers it, else null; this machine's addresses only with <paramref name="includeOwn"/>.</summary>
+    public static string? Describe(IPAddress address, bool includeOwn)
     {
         foreach (var (network, what) in Ranges)
         {
@@ -44,7 +44,7 @@ internal static class RestrictedRanges
             }
         }
 
-        return OwnAddresses().Contains(address) ? "an address of this machine" : null;
+        return includeOwn && OwnAddresses().Contains(address) ? "an address of this machine" : null;
     }
 
     /// <summary>This machine's interface addresses, read at most every few seconds (interfaces rarely change; a probe must not pay for it).</summary>

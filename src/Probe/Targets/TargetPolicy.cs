@@ -44,7 +44,12 @@ public sealed class TargetPolicy
     /// <param name="ports">Allowed ports and ranges ("25", "1024-65535").</param>
     /// <param name="allowedNetworks">Networks allowed even where a built-in denial covers them ("10.1.0.0/16").</param>
     /// <param name="deniedNetworks">Networks refused whatever else says.</param>
-    public static TargetPolicy Create(string name, IEnumerable<string>? ports, IEnumerable<string>? allowedNetworks, IEnumerable<string>? deniedNetworks)
+    /// <param name="denyOwnAddresses">
+    /// Deny the addresses of the machine the check runs on. True for a machine's own policy; false for a policy made
+    /// elsewhere (the hub's, arriving with an assignment), since the hub's own addresses are not the agent's.
+    /// </param>
+    public static TargetPolicy Create(
+        string name, IEnumerable<string>? ports, IEnumerable<string>? allowedNetworks, IEnumerable<string>? deniedNetworks, bool denyOwnAddresses = true)
     {
         var problems = Problems(ports, allowedNetworks, deniedNetworks);
         if (problems.Count > 0)
@@ -58,7 +63,8 @@ public sealed class TargetPolicy
             portsText,
             [.. portsText.Select(p => PortRange.TryParse(p, out var range) ? range : default)],
             [.. (allowedNetworks ?? []).Select(ParseNetwork)],
-            [.. (deniedNetworks ?? []).Select(ParseNetwork)])]);
+            [.. (deniedNetworks ?? []).Select(ParseNetwork)],
+            denyOwnAddresses)]);
     }
 
     /// <summary>What is wrong with the configuration text, empty when it is usable.</summary>
@@ -189,7 +195,8 @@ public sealed class TargetPolicy
         return false;
     }
 
-    private sealed record Layer(string Name, IReadOnlyList<string> PortsText, IReadOnlyList<PortRange> Ports, IReadOnlyList<IPNetwork> Allowed, IReadOnlyList<IPNetwork> Denied)
+    private sealed record Layer(
+        string Name, IReadOnlyList<string> PortsText, IReadOnlyList<PortRange> Ports, IReadOnlyList<IPNetwork> Allowed, IReadOnlyList<IPNetwork> Denied, bool DenyOwnAddresses)
     {
         public TargetDecision Check(IPAddress subject, IPAddress asGiven)
         {
@@ -207,7 +214,7 @@ public sealed class TargetPolicy
                 return TargetDecision.Allow;
             }
 
-            if (RestrictedRanges.Describe(subject) is { } restricted)
+            if (RestrictedRanges.Describe(subject, DenyOwnAddresses) is { } restricted)
             {
                 return TargetDecision.Refuse($"{shown} is {restricted}, which the {Name} does not allow (list the network in its allowed networks to probe it)");
             }

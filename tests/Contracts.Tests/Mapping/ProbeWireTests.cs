@@ -19,6 +19,30 @@ public sealed class ProbeWireTests
     }
 
     [Fact]
+    public void Assignment_CarriesTheHubsTargetPolicy_WhichTheAgentReadsBackAsTheHubPolicy()
+    {
+        var hub = Probe.Targets.TargetPolicy.Create("hub policy", ["25", "2525-2530"], ["10.20.0.0/16"], ["10.20.9.0/24"]);
+
+        var wire = Assignment.Parser.ParseFrom(ProbeWire.ToAssignment("run-1", Samples.Plan(), Deadline, hub).ToByteArray());
+        var read = ProbeWire.TargetsOf(wire)!;
+
+        Assert.Equal(["25", "2525-2530"], read.Ports);
+        Assert.True(read.Check(System.Net.IPAddress.Parse("10.20.1.1"), 2526).Allowed);
+        Assert.Contains("hub policy", read.Check(System.Net.IPAddress.Parse("10.20.9.1"), 25).Rule);
+        Assert.False(read.Check(System.Net.IPAddress.Parse("127.0.0.1"), 25).Allowed);
+        Assert.Null(ProbeWire.TargetsOf(ProbeWire.ToAssignment("run-2", Samples.Plan(), Deadline)));
+    }
+
+    [Fact]
+    public void Assignment_WithATargetPolicyThatDoesNotParse_IsAWireFormatError()
+    {
+        var wire = ProbeWire.ToAssignment("run-1", Samples.Plan(), Deadline, Probe.Targets.TargetPolicy.Default);
+        wire.Targets.AllowedNetworks.Add("not-a-network");
+
+        Assert.Throws<WireFormatException>(() => ProbeWire.TargetsOf(wire));
+    }
+
+    [Fact]
     public void Assignment_ThroughTheWire_KeepsEveryPlanFieldAndThePassword()
     {
         var plan = Samples.Plan();

@@ -49,6 +49,10 @@ public sealed partial class KbNetwork
             ["Agent__Labels__zone"] = zone,
             ["Agent__DnsServers__0"] = dns,
             ["Agent__DataDirectory"] = data,
+            // Each agent shares its namespace with a mail server, which to the agent is "an address of this machine" (denied by
+            // default): listed, as an operator lists the mail server for an agent installed on it.
+            ["Agent__Targets__AllowedNetworks__0"] = $"{TopologyAddresses.CorpMail}/32",
+            ["Agent__Targets__AllowedNetworks__1"] = $"{TopologyAddresses.InternetMail}/32",
             ["Logging__Console__FormatterName"] = "simple",
             ["Logging__Console__FormatterOptions__SingleLine"] = "true",
         }, Path.GetDirectoryName(BuiltApps.Agent)));
