@@ -8,6 +8,13 @@ using SmtpProbeHub.Api.Storage;
 using SmtpProbeHub.Api.Swagger;
 
 var builder = WebApplication.CreateBuilder(args).AddShippedDefaults();
+if (StorageServiceCollectionExtensions.UsabilityProblem(builder.Configuration, builder.Environment) is { } storageProblem)
+{
+    // One line and exit code 2, like the agent's configuration errors: not a stack trace from deep in start-up.
+    await Console.Error.WriteLineAsync(storageProblem);
+    return 2;
+}
+
 builder.AddAgentHub();
 builder.Services
     .AddApiConventions()
@@ -28,7 +35,8 @@ app.MapOperationsApi();
 app.MapProbesApi();
 app.MapAgentsApi();
 app.MapAgentHub();
-app.Run();
+await app.RunAsync();
+return 0;
 
 /// <summary>The hub's entry point (public for WebApplicationFactory).</summary>
 public partial class Program;

@@ -18,7 +18,7 @@ public sealed class AgentOptions
     public string Token { get; set; } = "";
 
     /// <summary>Most probes run at once.</summary>
-    public int Capacity { get; set; } = 4;
+    public int Capacity { get; set; } = 64;
 
     /// <summary>DNS servers for MX lookups as "ip" or "ip:port"; empty means the system's resolvers.</summary>
     public List<string> DnsServers { get; set; } = [];

@@ -125,12 +125,15 @@ internal sealed class HubSession(
 
     private async Task HeartbeatAsync(ChannelWriter<AgentMessage> outgoing, TimeSpan interval, CancellationToken token)
     {
+        // One at once: after a reconnect the hub learns straight away which runs this agent still has, and stops those it
+        // has already ended (e.g. after the agent was frozen) instead of letting them probe on for a heartbeat interval.
         using var timer = new PeriodicTimer(interval, time);
-        while (await timer.WaitForNextTickAsync(token))
+        do
         {
             var beat = new Heartbeat { InFlight = scheduler.InFlight };
             beat.RunningRunIds.Add(scheduler.RunningIds);
             outgoing.TryWrite(new AgentMessage { Heartbeat = beat });
         }
+        while (await timer.WaitForNextTickAsync(token));
     }
 }

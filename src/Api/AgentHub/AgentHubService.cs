@@ -122,9 +122,18 @@ internal sealed partial class AgentHubService(
         }
         finally
         {
-            await session.CancelAsync();
             // Counted before the runs are ended: afterwards none is pending any more.
             inFlightAtEnd = agent.Pending;
+            if (!lifetime.ApplicationStopping.IsCancellationRequested && !context.CancellationToken.IsCancellationRequested)
+            {
+                // The hub ends runs the agent may still be running (silent, replaced, revoked): say so on the stream first,
+                // so an agent that was frozen reads the cancels before it notices the stream is gone. A hub that is stopping
+                // says nothing: its agents keep their results for the next start.
+                agent.CancelAllPending($"the hub ended this run: {why}");
+                await stream.FlushAndCloseAsync(TimeSpan.FromSeconds(2));
+            }
+
+            await session.CancelAsync();
             agent.Disconnect($"{hello.Name}: {why}");
             registry.MarkOffline(registration);
             LogDisconnected(hello.Name, hello.AgentId, why, inFlightAtEnd);
@@ -200,6 +209,7 @@ internal sealed partial class AgentHubService(
                         break;
                     case AgentMessage.KindOneofCase.Heartbeat:
                         registration.AgentReports(message.Heartbeat.InFlight);
+                        agent.OnRunning(message.Heartbeat.RunningRunIds);
                         break;
                     case AgentMessage.KindOneofCase.Rejected:
                         if (agent.OnRejected(message.Rejected))

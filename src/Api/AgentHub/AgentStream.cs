@@ -30,6 +30,20 @@ internal sealed class AgentStream : IAsyncDisposable
     /// <summary>False once the stream is closing: the message will not reach the agent.</summary>
     public bool Send(HubMessage message) => outgoing.Writer.TryWrite(message);
 
+    /// <summary>Takes no more messages and waits (at most <paramref name="within"/>) until what is queued has been written.</summary>
+    public async Task FlushAndCloseAsync(TimeSpan within)
+    {
+        outgoing.Writer.TryComplete();
+        try
+        {
+            await writer.WaitAsync(within);
+        }
+        catch (Exception)
+        {
+            // A peer that does not read (frozen, gone) cannot be waited for longer; the stream ends anyway.
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         outgoing.Writer.TryComplete();

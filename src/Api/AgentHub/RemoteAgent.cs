@@ -10,10 +10,17 @@ namespace SmtpProbeHub.Api.AgentHub;
 /// An agent connected over gRPC, as the dispatcher sees it: a run is an assignment sent down the stream
 /// and a result coming back up. One instance per connection; a reconnect registers a new one.
 /// </summary>
-internal sealed class RemoteAgent(Hello hello, AgentStream stream, TimeProvider time, ILogger logger) : IProbeAgent, IAcknowledgesResults
+internal sealed class RemoteAgent(Hello hello, AgentStream stream, TimeProvider time, ILogger logger) : IProbeAgent, IAcknowledgesResults, IHoldsCapacityUntilStopped
 {
     private static readonly TimeSpan AgentDeadlineSlack = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long a cancelled run may hold its slot waiting for the agent to say it stopped (a bound, not the rule).</summary>
+    private static readonly TimeSpan StopWait = TimeSpan.FromSeconds(60);
+
     private readonly ConcurrentDictionary<string, PendingRun> pending = new(StringComparer.Ordinal);
+
+    // Runs the hub has given up on (cancel, deadline) that the agent has not yet reported ended.
+    private readonly ConcurrentDictionary<string, TaskCompletionSource> stopping = new(StringComparer.Ordinal);
     private volatile string? disconnected;
 
     public string Id { get; } = hello.AgentId;
@@ -50,7 +57,8 @@ internal sealed class RemoteAgent(Hello hello, AgentStream stream, TimeProvider 
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
                 // Cancel, deadline or the hub stopping: stop the dialog on the agent too. Its own result
-                // for this run, if one comes, is acknowledged and otherwise ignored.
+                // for this run, if one comes, is acknowledged and otherwise ignored; until it comes the run holds its slot.
+                stopping.TryAdd(runId, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
                 stream.Send(new HubMessage { Cancel = new Cancel { RunId = runId, Reason = "canceled by the hub" } });
                 throw;
             }
@@ -84,18 +92,61 @@ internal sealed class RemoteAgent(Hello hello, AgentStream stream, TimeProvider 
     }
 
     /// <summary>Ends a pending run with the agent's result; false when no run here waits for it.</summary>
-    public bool TryComplete(RunResult result) =>
-        pending.TryGetValue(result.RunId, out var run) && run.Ended.TrySetResult(result);
+    public bool TryComplete(RunResult result)
+    {
+        Stopped(result.RunId);
+        return pending.TryGetValue(result.RunId, out var run) && run.Ended.TrySetResult(result);
+    }
 
-    /// <summary>Ends a pending run as refused by the agent; false when the run is not pending here.</summary>
+    /// <inheritdoc />
+    public Task StoppedOnAgent(Guid runId) =>
+        stopping.TryGetValue(runId.ToString("D"), out var stopped) ? stopped.Task.WaitAsync(StopWait, time).ContinueWith(_ => { }, TaskScheduler.Default) : Task.CompletedTask;
+
+    /// <summary>
+    /// What the agent says it runs (a heartbeat): a run it no longer lists has stopped; a run it lists that is neither
+    /// pending nor stopping here belongs to nobody (declared lost, or from an earlier connection): it is told to stop,
+    /// so an agent that was frozen or cut off does not go on probing for runs the hub has already ended.
+    /// </summary>
+    public void OnRunning(IReadOnlyCollection<string> runningRunIds)
+    {
+        foreach (var runId in stopping.Keys.Where(id => !runningRunIds.Contains(id)))
+        {
+            Stopped(runId);
+        }
+
+        foreach (var runId in runningRunIds.Where(id => !pending.ContainsKey(id) && !stopping.ContainsKey(id)))
+        {
+            stream.Send(new HubMessage { Cancel = new Cancel { RunId = runId, Reason = "the hub does not run this on this connection (it ended the run, e.g. as agentLost)" } });
+        }
+    }
+
+    /// <summary>Before the hub drops a silent agent: tell it to stop every run, so a frozen agent that resumes reads this first.</summary>
+    public void CancelAllPending(string why)
+    {
+        foreach (var runId in pending.Keys)
+        {
+            stream.Send(new HubMessage { Cancel = new Cancel { RunId = runId, Reason = why } });
+        }
+    }
+
+    private void Stopped(string runId)
+    {
+        if (stopping.TryRemove(runId, out var stopped))
+        {
+            stopped.TrySetResult();
+        }
+    }
+
+    /// <summary>Ends a pending run's attempt as refused by the agent (it queues again); false when the run is not pending here.</summary>
     public bool OnRejected(AssignmentRejected rejected)
     {
+        Stopped(rejected.RunId);
         if (!pending.TryGetValue(rejected.RunId, out var run))
         {
             return false;
         }
 
-        run.Ended.TrySetException(new AgentLostException($"{Name} refused the run: {rejected.Reason}"));
+        run.Ended.TrySetException(new AgentRejectedException($"{Name} refused the run: {rejected.Reason}"));
         return true;
     }
 
@@ -106,6 +157,12 @@ internal sealed class RemoteAgent(Hello hello, AgentStream stream, TimeProvider 
         foreach (var run in pending.Values)
         {
             run.Ended.TrySetException(new AgentLostException(why));
+        }
+
+        // Its connection is gone, and with it its capacity: nothing to hold slots for.
+        foreach (var runId in stopping.Keys)
+        {
+            Stopped(runId);
         }
     }
 

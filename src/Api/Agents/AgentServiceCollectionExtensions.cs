@@ -18,6 +18,7 @@ internal static class AgentServiceCollectionExtensions
             .ValidateOnStart();
         services.AddOptions<DispatchOptions>().BindConfiguration(DispatchOptions.Section)
             .Validate(o => o.DeadlineGraceSeconds >= 0, "Hub:Dispatch:DeadlineGraceSeconds must not be negative.")
+            .Validate(o => o.QueueTimeoutSeconds is > 0 and <= 86_400, "Hub:Dispatch:QueueTimeoutSeconds must be 1-86400.")
             .ValidateOnStart();
         services.AddOptions<EventsOptions>().BindConfiguration(EventsOptions.Section)
             .Validate(o => o.HeartbeatSeconds > 0, "Hub:Events:HeartbeatSeconds must be positive.")

@@ -7,6 +7,12 @@ internal sealed class ActiveProbe(ProbeRecord record)
 {
     private int remaining = record.Runs.Count;
 
+    /// <summary>
+    /// Completes when the probe's row has committed. A run connects to nothing before: a probe that could not be
+    /// recorded is refused (503), and no SMTP server ever sees a connection for it.
+    /// </summary>
+    public Task Stored { get; set; } = Task.CompletedTask;
+
     public Guid Id => Record.Id;
 
     /// <summary>The probe as accepted (runs queued).</summary>

@@ -10,4 +10,10 @@ public sealed class DispatchOptions
     /// totalSeconds; the hub's deadline only catches agents that never answer.
     /// </summary>
     public double DeadlineGraceSeconds { get; set; } = 15;
+
+    /// <summary>
+    /// How long a run may wait for a free slot on its agent before it ends as <c>queueTimedOut</c> (nothing sent). Its time
+    /// budget (timeouts.totalSeconds) starts only when it leaves the queue.
+    /// </summary>
+    public double QueueTimeoutSeconds { get; set; } = 600;
 }

@@ -27,6 +27,15 @@ public sealed partial class ProbeDispatcher
     [LoggerMessage(LogLevel.Information, "Late result for run {RunId}: stored={Stored}")]
     private partial void LogLateResult(Guid runId, bool stored);
 
+    [LoggerMessage(LogLevel.Information, "Agent {AgentName} refused the assignment ({Reason}): queued again")]
+    private partial void LogRejectedRequeued(string agentName, string reason);
+
+    [LoggerMessage(LogLevel.Warning, "Probe {ProbeId} could not be recorded ({Why}): refused, nothing was sent")]
+    private partial void LogNotStored(Guid probeId, string why);
+
+    [LoggerMessage(LogLevel.Warning, "The end of run {RunId} could not be stored ({Why}); retrying in {DelaySeconds} s")]
+    private partial void LogEndStoreRetry(Guid runId, string why, double delaySeconds);
+
     [LoggerMessage(LogLevel.Debug, "Result for run {RunId} from agent {AgentId}, which was not assigned that run: not stored")]
     private partial void LogForeignResult(Guid runId, string agentId);
 }

@@ -25,6 +25,7 @@ public sealed partial class ProbeDispatcher(
     IOptions<DispatchOptions> options,
     IOptions<LocalAgentOptions> localAgent,
     HubTargetPolicies targets,
+    StorageHealth storage,
     ILogger<ProbeDispatcher> logger) : IHostedService
 {
     private readonly ConcurrentDictionary<Guid, ActiveProbe> active = new();
@@ -38,6 +39,12 @@ public sealed partial class ProbeDispatcher(
     /// </summary>
     public async Task<(ProbeRecord Probe, Task<ProbeRecord> Ended)> SubmitAsync(ProbePlan plan, AgentSelector selector, CancellationToken cancellationToken)
     {
+        if (storage.Problem is { } problem)
+        {
+            // Known broken: refuse before anything is created or started.
+            throw new StorageUnavailableException(problem);
+        }
+
         var agents = selector.Select(registry.Online(), localAgent.Value.Enabled ? localAgent.Value.Id : null);
         if (agents.Count == 0)
         {
@@ -75,7 +82,7 @@ public sealed partial class ProbeDispatcher(
         // after the probe's row, and the runs need not wait for the commit to start. Not the request's token:
         // once storing starts, the probe is accepted even if the client goes away.
         var created = store.CreateAsync(probe, CancellationToken.None);
-        metrics.ProbeAccepted();
+        state.Stored = created;
         LogAccepted(id, runs.Count, string.Join(",", agents.Select(a => a.Agent.Name)));
 
         var deadline = now.AddSeconds(plan.Timeouts.TotalSeconds + options.Value.DeadlineGraceSeconds);
@@ -93,13 +100,14 @@ public sealed partial class ProbeDispatcher(
         {
             await created;
         }
-        catch
+        catch (Exception ex)
         {
-            // Not stored, so not accepted: stop the runs already on their way (they end through the usual path).
-            await state.Cancel.CancelAsync();
-            throw;
+            // Not stored, so not accepted: the runs waiting for the row end without a trace (ExecuteAsync).
+            LogNotStored(id, ex.Message);
+            throw StorageHealth.IsUnavailable(ex) && ex is not StorageUnavailableException ? new StorageUnavailableException(ex.Message, ex) : ex;
         }
 
+        metrics.ProbeAccepted();
         return (probe, state.Ended.Task);
     }
 

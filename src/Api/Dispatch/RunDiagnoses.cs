@@ -17,6 +17,10 @@ internal static class RunDiagnoses
     public static readonly Diagnosis HubStopping = new(
         "hub.restarted", "The hub stopped while this run was in flight.", "Run the probe again.");
 
+    public static Diagnosis QueueTimedOut(double seconds) => new(
+        "run.queue_timed_out", $"The run waited {seconds:0.#} s for a free slot on its agent and never started; nothing was sent.",
+        "The agent is busy with other probes: run fewer at once, raise the agent's capacity (Agent:Capacity), or Hub:Dispatch:QueueTimeoutSeconds.");
+
     public static Diagnosis AgentFailed(string agentName) => new(
         "agent.error", $"Agent {agentName} failed while running the probe.", "See the hub's log for the error.");
 }

@@ -15,4 +15,6 @@ public enum RunStatus
     Canceled,
     /// <summary>No result before the run's deadline.</summary>
     TimedOut,
+    /// <summary>Never started: its agent had no free slot within Hub:Dispatch:QueueTimeoutSeconds.</summary>
+    QueueTimedOut,
 }

@@ -50,6 +50,9 @@ public sealed class HubMetrics
 
     public void RunQueued() => inFlight.Inc();
 
+    /// <summary>A queued run whose probe could not be recorded (refused with 503): it never counted as a run.</summary>
+    public void RunNotRecorded() => inFlight.Dec();
+
     public void RunEnded(RunStatus status, Verdict? verdict)
     {
         inFlight.Dec();

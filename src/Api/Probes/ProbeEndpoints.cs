@@ -16,7 +16,7 @@ internal static class ProbeEndpoints
             .WithDescription("Answers 202 with a Location at once; with ?wait=SECONDS it answers 200 with the finished probe if every run ends within that time, else 202. "
                 + "422 no_agents_matched when the selector names no online agent; 422 target_not_allowed when the port, or a server given as an address, is outside the target policy (nothing is sent).")
             .Produces<ProbeView>(StatusCodes.Status200OK).Produces<ProbeView>(StatusCodes.Status202Accepted)
-            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status422UnprocessableEntity).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         group.MapGet("/", ListProbes.HandleAsync).WithName("ListProbes")
             .WithSummary("List probes, newest first, with filters and paging.")
             .Produces<ProbeListView>().ProducesValidationProblem();
@@ -56,6 +56,10 @@ internal static class ProbeEndpoints
         catch (TargetNotAllowedException ex)
         {
             return Problems.Problem.TargetNotAllowed(ex);
+        }
+        catch (StorageUnavailableException ex)
+        {
+            return Problems.Problem.StorageUnavailable(ex);
         }
 
         var location = $"/api/v1/probes/{probe.Id}";

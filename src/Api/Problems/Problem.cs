@@ -27,6 +27,12 @@ public static class Problem
         Create(StatusCodes.Status422UnprocessableEntity, ProblemTypes.TargetNotAllowed, "The target is not allowed by the target policy.",
             $"{refused.Message} Nothing was sent.", "target_not_allowed", new Dictionary<string, object?> { ["rule"] = refused.Rule });
 
+    /// <summary>503 with Retry-After (set by <see cref="StorageUnavailableResult"/>): nothing of the request was kept.</summary>
+    public static IResult StorageUnavailable(Storage.StorageUnavailableException unavailable) =>
+        new StorageUnavailableResult(Create(StatusCodes.Status503ServiceUnavailable, ProblemTypes.StorageUnavailable, "Storage is unavailable.",
+            $"{unavailable.Reason}. Nothing was recorded and nothing was sent; retry later.", "storage_unavailable",
+            new Dictionary<string, object?> { ["retryAfterSeconds"] = StorageUnavailableResult.RetryAfterSeconds }));
+
     public static ProblemHttpResult Create(int status, string type, string title, string? detail, string code, IDictionary<string, object?>? extensions = null)
     {
         var problem = new ProblemDetails { Status = status, Type = type, Title = title, Detail = detail, Extensions = { ["code"] = code } };
@@ -36,5 +42,17 @@ public static class Problem
         }
 
         return TypedResults.Problem(problem);
+    }
+}
+
+/// <summary>A storage_unavailable problem with its Retry-After header.</summary>
+internal sealed class StorageUnavailableResult(ProblemHttpResult problem) : IResult
+{
+    public const int RetryAfterSeconds = 5;
+
+    public Task ExecuteAsync(HttpContext httpContext)
+    {
+        httpContext.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return problem.ExecuteAsync(httpContext);
     }
 }

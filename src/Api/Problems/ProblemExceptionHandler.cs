@@ -12,6 +12,13 @@ internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, I
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
+        if (exception is Storage.StorageUnavailableException unavailable)
+        {
+            // Any endpoint (a GET whose read failed too): the same answer as a refused probe.
+            await Problem.StorageUnavailable(unavailable).ExecuteAsync(httpContext);
+            return true;
+        }
+
         ProblemDetails problem;
         if (exception is BadHttpRequestException bad)
         {

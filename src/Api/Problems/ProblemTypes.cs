@@ -14,6 +14,7 @@ public static class ProblemTypes
     public const string NoAgentsMatched = Base + "no-agents-matched";
     public const string TargetNotAllowed = Base + "target-not-allowed";
     public const string AuthThrottled = Base + "auth-throttled";
+    public const string StorageUnavailable = Base + "storage-unavailable";
     public const string Unauthorized = Base + "unauthorized";
     public const string Forbidden = Base + "forbidden";
     public const string RateLimited = Base + "rate-limited";

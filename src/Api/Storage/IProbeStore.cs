@@ -42,6 +42,6 @@ public interface IProbeStore
     /// <summary>At start-up: every run still queued/running was interrupted by a stop of the hub.</summary>
     Task<int> InterruptUnfinishedAsync(Diagnosis diagnosis, DateTimeOffset at, CancellationToken cancellationToken);
 
-    /// <summary>True when the database answers (readiness).</summary>
-    Task<bool> IsReachableAsync(CancellationToken cancellationToken);
+    /// <summary>Why storage cannot read and write now (readiness: it tries a tiny write); null when it can.</summary>
+    Task<string?> ProblemAsync(CancellationToken cancellationToken);
 }

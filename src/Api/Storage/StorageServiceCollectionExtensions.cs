@@ -15,6 +15,8 @@ internal static class StorageServiceCollectionExtensions
         var connectionString = ResolveConnectionString(configuration, environment);
         // Pooled: building a DbContext for every read and write was ~8 % of the hub's CPU per probe (bench/, issue 6).
         services.AddPooledDbContextFactory<HubDbContext>(o => o.UseSqlite(connectionString).AddInterceptors(SqliteSynchronousInterceptor.Instance));
+        services.AddSingleton<StorageHealth>();
+        services.AddSingleton(sp => new DatabaseFileGuard(connectionString, sp.GetRequiredService<StorageHealth>()));
         services.AddSingleton<SqliteProbeStore>();
         services.AddSingleton<IProbeStore>(sp => sp.GetRequiredService<SqliteProbeStore>());
         services.AddSingleton<IAgentIdentityStore>(sp => sp.GetRequiredService<SqliteProbeStore>());
@@ -24,7 +26,7 @@ internal static class StorageServiceCollectionExtensions
 
     /// <summary>
     /// <c>Hub:Storage:ConnectionString</c> when set; else <c>Hub:DataDirectory</c> (default <c>./data</c> under the
-    /// content root) + <c>smtpprobehub.db</c>. The directory is created here so a fresh clone just starts.
+    /// content root) + <c>smtpprobehub.db</c>. The directory is made by <see cref="UsabilityProblem"/> at start.
     /// </summary>
     public static string ResolveConnectionString(IConfiguration configuration, IHostEnvironment environment)
     {
@@ -35,11 +37,38 @@ internal static class StorageServiceCollectionExtensions
         }
 
         var directory = Path.GetFullPath(configuration["Hub:DataDirectory"] is { Length: > 0 } dir ? dir : DefaultDataDirectory, environment.ContentRootPath);
-        Directory.CreateDirectory(directory);
         return new SqliteConnectionStringBuilder
         {
             DataSource = Path.Combine(directory, "smtpprobehub.db"),
             Pooling = true,
         }.ToString();
+    }
+
+    /// <summary>
+    /// Null when the hub can keep its data where it is configured to; else one line naming the path and the reason.
+    /// Checked before the hub starts (so a fresh clone just starts: the directory is made here), because a hub that
+    /// starts and then cannot write would accept probes it cannot record.
+    /// </summary>
+    public static string? UsabilityProblem(IConfiguration configuration, IHostEnvironment environment)
+    {
+        var connectionString = ResolveConnectionString(configuration, environment);
+        var file = new SqliteConnectionStringBuilder(connectionString).DataSource;
+        var directory = Path.GetDirectoryName(Path.GetFullPath(file, environment.ContentRootPath)) ?? ".";
+        try
+        {
+            Directory.CreateDirectory(directory);
+            using var connection = new SqliteConnection(connectionString);
+            connection.Open();
+            using var command = connection.CreateCommand();
+            // A write lock and a journal file: what every later write needs, without changing anything.
+            command.CommandText = "BEGIN IMMEDIATE; CREATE TABLE IF NOT EXISTS startup_check (x); DROP TABLE startup_check; ROLLBACK;";
+            command.ExecuteNonQuery();
+            return null;
+        }
+        catch (Exception ex) when (StorageHealth.IsUnavailable(ex))
+        {
+            return $"Cannot keep the hub's data in {directory} ({file}): {ex.Message.ReplaceLineEndings(" ")} "
+                + "Set Hub:DataDirectory (environment Hub__DataDirectory) to a writable directory.";
+        }
     }
 }

@@ -229,7 +229,10 @@ public sealed class AgentHubServiceTests : IDisposable
 
         await http.PostProbeAsync("""{"all":true}""");
 
+        // Heartbeats saying the run from before still runs keep the agent online (the factory drops it after 3 s of silence).
+        await agent.SendAsync(new AgentMessage { Heartbeat = new Heartbeat { InFlight = 1 } });
         Assert.True(await agent.NoneWithinAsync(Kind.Assignment, 1.5));
+        await agent.SendAsync(new AgentMessage { Heartbeat = new Heartbeat { InFlight = 1 } });
         var listed = (await http.GetFromJsonAsync<JsonElement>("/api/v1/agents", TestContext.Current.CancellationToken))
             .EnumerateArray().Single(a => a.GetProperty("id").GetString() == agent.Id);
         Assert.Equal(1, listed.GetProperty("inFlight").GetInt32());
@@ -269,5 +272,52 @@ public sealed class AgentHubServiceTests : IDisposable
         Assert.Equal(runId, (await again.NextAsync(Kind.ResultAck)).ResultAck.RunId);
         var run = await http.WaitForRunAsync(probe.GetProperty("id").GetString()!, "completed");
         Assert.Equal("kept on disk", run.GetProperty("transcript")[0].GetProperty("text").GetString());
+    }
+
+    [Fact]
+    public async Task ARejectedAssignment_IsQueuedAgain_NotLost_AndCompletesWhenTheAgentTakesIt()
+    {
+        var http = hub.CreateClient();
+        await using var agent = await Connect("outside-1", capacity: 1);
+        var (_, probe) = await http.PostProbeAsync("""{"all":true}""");
+        var runId = (await agent.NextAsync(Kind.Assignment)).Assignment.RunId;
+
+        await agent.SendAsync(new AgentMessage { Rejected = new AssignmentRejected { RunId = runId, Reason = "at its capacity of 1" } });
+
+        var again = await agent.NextAsync(Kind.Assignment);
+        Assert.Equal(runId, again.Assignment.RunId);
+        await agent.SendAsync(new AgentMessage { Result = ProbeWire.ToCompleted(runId, Passed("second try"), DateTimeOffset.UtcNow) });
+        var run = await http.WaitForRunAsync(probe.GetProperty("id").GetString()!, "completed");
+        Assert.Equal("passed", run.GetProperty("verdict").GetString());
+    }
+
+    [Fact]
+    public async Task ACancelledRun_HoldsItsSlot_UntilTheAgentSaysItStopped()
+    {
+        var http = hub.CreateClient();
+        await using var agent = await Connect("outside-1", capacity: 1);
+        var (_, first) = await http.PostProbeAsync("""{"all":true}""");
+        var firstRun = (await agent.NextAsync(Kind.Assignment)).Assignment.RunId;
+        await http.PostAsync($"/api/v1/probes/{first.GetProperty("id").GetString()}/cancel", null, TestContext.Current.CancellationToken);
+        Assert.Equal(firstRun, (await agent.NextAsync(Kind.Cancel)).Cancel.RunId);
+
+        await http.PostProbeAsync("""{"all":true}""");
+        // The agent still runs the cancelled dialog (it has not said otherwise): a second run would exceed its capacity of 1.
+        await agent.SendAsync(new AgentMessage { Heartbeat = new Heartbeat { InFlight = 1, RunningRunIds = { firstRun } } });
+        Assert.True(await agent.NoneWithinAsync(Kind.Assignment, 1.5));
+        await agent.SendAsync(new AgentMessage { Result = ProbeWire.ToEnded(firstRun, RunOutcome.Canceled, "canceled by the hub", DateTimeOffset.UtcNow) });
+
+        Assert.NotEqual(firstRun, (await agent.NextAsync(Kind.Assignment)).Assignment.RunId);
+    }
+
+    [Fact]
+    public async Task AHeartbeatListingARunTheHubDoesNotRunThere_GetsACancelForIt()
+    {
+        await using var agent = await Connect("outside-1");
+
+        await agent.SendAsync(new AgentMessage { Heartbeat = new Heartbeat { InFlight = 1, RunningRunIds = { "0b6f2a52-run-from-before" } } });
+
+        var cancel = await agent.NextAsync(Kind.Cancel);
+        Assert.Equal("0b6f2a52-run-from-before", cancel.Cancel.RunId);
     }
 }

@@ -21,7 +21,7 @@ public sealed class LocalAgentOptions
     public Dictionary<string, string> Labels { get; set; } = new() { ["zone"] = "hub" };
 
     /// <summary>Concurrent runs; more wait queued.</summary>
-    public int Capacity { get; set; } = 16;
+    public int Capacity { get; set; } = 64;
 
     /// <summary>DNS servers for MX lookups as "address:port" (empty: the system's resolvers).</summary>
     public List<string> DnsServers { get; set; } = [];

@@ -51,6 +51,13 @@ internal static class SchemaMigrator
             RevokedAtMs INTEGER NULL);
         CREATE INDEX IX_agent_identities_TokenName ON agent_identities (TokenName);
         """,
+
+        // 3: this database's identity, so a file deleted or replaced under a running hub is noticed (DatabaseFileGuard);
+        // CheckedAtMs is what the readiness check writes to prove storage can write.
+        """
+        CREATE TABLE store_identity (Marker TEXT NOT NULL, CheckedAtMs INTEGER NULL);
+        INSERT INTO store_identity (Marker) VALUES (lower(hex(randomblob(16))));
+        """,
     ];
 
     public static async Task<int> MigrateAsync(DbConnection connection, CancellationToken cancellationToken)

@@ -9,10 +9,11 @@ namespace SmtpProbeHub.Api.Storage.Sqlite;
 /// SQLite has one writer anyway, in-process ordering is cheaper than SQLITE_BUSY retries, and it gives the
 /// seam's promise that writes apply in the order they were made. Reads use their own pooled contexts.
 /// </summary>
-internal sealed partial class SqliteProbeStore(IDbContextFactory<HubDbContext> contexts, ILogger<SqliteProbeStore> logger) : IProbeStore, IAsyncDisposable
+internal sealed partial class SqliteProbeStore(
+    IDbContextFactory<HubDbContext> contexts, StorageHealth health, DatabaseFileGuard guard, ILogger<SqliteProbeStore> logger) : IProbeStore, IAsyncDisposable
 {
     private static readonly string[] Unfinished = [nameof(RunStatus.Queued), nameof(RunStatus.Running)];
-    private readonly SqliteWriteQueue writer = new(contexts, logger);
+    private readonly SqliteWriteQueue writer = new(contexts, logger, health, guard);
 
     public async Task MigrateAsync(CancellationToken cancellationToken)
     {
@@ -20,6 +21,7 @@ internal sealed partial class SqliteProbeStore(IDbContextFactory<HubDbContext> c
         var connection = db.Database.GetDbConnection();
         await connection.OpenAsync(cancellationToken);
         await SchemaMigrator.MigrateAsync(connection, cancellationToken);
+        await guard.RememberAsync(cancellationToken);
     }
 
     public Task CreateAsync(ProbeRecord probe, CancellationToken cancellationToken)
@@ -148,17 +150,25 @@ internal sealed partial class SqliteProbeStore(IDbContextFactory<HubDbContext> c
         return count;
     }
 
-    public async Task<bool> IsReachableAsync(CancellationToken cancellationToken)
+    public async Task<string?> ProblemAsync(CancellationToken cancellationToken)
     {
+        if (!await guard.CheckAsync(cancellationToken))
+        {
+            return health.Problem;
+        }
+
         try
         {
+            // A real (tiny) write through the writer: reading alone says nothing about a full disk or a read-only file.
+            await writer.Enqueue(db => db.Database.ExecuteSqlAsync($"UPDATE store_identity SET CheckedAtMs = {DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()}", cancellationToken), cancellationToken)
+                .WaitAsync(TimeSpan.FromSeconds(5), cancellationToken);
             await using var db = await contexts.CreateDbContextAsync(cancellationToken);
             _ = await db.Probes.AnyAsync(cancellationToken);
-            return true;
+            return health.Problem;
         }
-        catch (Exception ex) when (ex is Microsoft.Data.Sqlite.SqliteException or InvalidOperationException)
+        catch (Exception ex) when (StorageHealth.IsUnavailable(ex) || ex is TimeoutException or InvalidOperationException)
         {
-            return false;
+            return health.Problem ?? ex.Message;
         }
     }
 

@@ -19,16 +19,20 @@ internal sealed partial class SqliteWriteQueue : IAsyncDisposable
     private readonly Channel<IQueuedWrite> queue = Channel.CreateUnbounded<IQueuedWrite>(new UnboundedChannelOptions { SingleReader = true });
     private readonly IDbContextFactory<HubDbContext> contexts;
     private readonly ILogger logger;
+    private readonly StorageHealth health;
+    private readonly DatabaseFileGuard? guard;
     private readonly Task loop;
 
     // The writer's own context and connection, opened once: opening one per batch (and the PRAGMA every open
     // runs) was ~3 % of the hub's CPU per probe (bench/, issue 6). Dropped after a failed batch.
     private HubDbContext? writerContext;
 
-    public SqliteWriteQueue(IDbContextFactory<HubDbContext> contexts, ILogger logger)
+    public SqliteWriteQueue(IDbContextFactory<HubDbContext> contexts, ILogger logger, StorageHealth health, DatabaseFileGuard? guard = null)
     {
         this.contexts = contexts;
         this.logger = logger;
+        this.health = health;
+        this.guard = guard;
         loop = Task.Run(LoopAsync);
     }
 
@@ -71,6 +75,17 @@ internal sealed partial class SqliteWriteQueue : IAsyncDisposable
 
     private async Task RunBatchAsync(List<IQueuedWrite> batch)
     {
+        if (guard is not null && !await guard.CheckIfDueAsync())
+        {
+            var lost = new StorageUnavailableException(health.Problem ?? "the database file is gone");
+            foreach (var write in batch)
+            {
+                write.Fail(lost);
+            }
+
+            return;
+        }
+
         try
         {
             var db = await WriterContextAsync();
@@ -98,12 +113,29 @@ internal sealed partial class SqliteWriteQueue : IAsyncDisposable
         {
             LogBatchFailed(ex, batch.Count);
             await DropWriterContextAsync();
+            Exception failure = ex;
+            if (StorageHealth.IsUnavailable(ex))
+            {
+                health.WriteFailed(ex.Message);
+                failure = new StorageUnavailableException(ex.Message, ex);
+            }
+
             foreach (var write in batch)
             {
-                write.Fail(ex);
+                write.Fail(failure);
             }
 
             return;
+        }
+
+        var unavailable = batch.Select(w => w.Failure).FirstOrDefault(f => f is not null && StorageHealth.IsUnavailable(f));
+        if (unavailable is null)
+        {
+            health.WriteSucceeded();
+        }
+        else
+        {
+            health.WriteFailed(unavailable.Message);
         }
 
         foreach (var write in batch)
@@ -148,6 +180,9 @@ internal sealed partial class SqliteWriteQueue : IAsyncDisposable
         /// <summary>Runs the write; false when it failed (its savepoint is then rolled back).</summary>
         Task<bool> RunAsync(HubDbContext db);
 
+        /// <summary>Why the write failed on its own (its savepoint rolled back), or null.</summary>
+        Exception? Failure { get; }
+
         void Complete();
 
         void Fail(Exception exception);
@@ -159,6 +194,8 @@ internal sealed partial class SqliteWriteQueue : IAsyncDisposable
         private Exception? failure;
 
         public TaskCompletionSource<T> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Exception? Failure => failure;
 
         public async Task<bool> RunAsync(HubDbContext db)
         {
@@ -189,7 +226,9 @@ internal sealed partial class SqliteWriteQueue : IAsyncDisposable
             }
             else if (failure is not null)
             {
-                Completion.TrySetException(failure);
+                Completion.TrySetException(StorageHealth.IsUnavailable(failure) && failure is not StorageUnavailableException
+                    ? new StorageUnavailableException(failure.Message, failure)
+                    : failure);
             }
             else
             {
@@ -197,6 +236,7 @@ internal sealed partial class SqliteWriteQueue : IAsyncDisposable
             }
         }
 
-        public void Fail(Exception exception) => Completion.TrySetException(failure ?? exception);
+        public void Fail(Exception exception) => Completion.TrySetException(
+            failure is not null && StorageHealth.IsUnavailable(failure) ? new StorageUnavailableException(failure.Message, failure) : failure ?? exception);
     }
 }

@@ -1,0 +1,64 @@
+using Microsoft.Data.Sqlite;
+
+namespace SmtpProbeHub.Api.Storage;
+
+/// <summary>
+/// Whether storage can write now, as the writer last found it: a failed commit (disk full, read-only, locked) makes it
+/// unavailable until a write succeeds again; a database file deleted or replaced under the hub makes it unavailable
+/// for good (writes would go to a file nobody will ever read: only a restart helps). Readiness and every write ask here.
+/// </summary>
+public sealed class StorageHealth(ILogger<StorageHealth> logger)
+{
+    private volatile string? writeProblem;
+    private volatile string? fileProblem;
+
+    /// <summary>Why storage cannot write now, or null when it can.</summary>
+    public string? Problem => fileProblem ?? writeProblem;
+
+    internal void WriteFailed(string why)
+    {
+        if (writeProblem is null)
+        {
+            logger.LogError("Storage cannot write: {Why}. Probes are refused with 503 storage_unavailable until a write succeeds", why);
+        }
+
+        writeProblem = why;
+    }
+
+    internal void WriteSucceeded()
+    {
+        if (writeProblem is not null)
+        {
+            logger.LogWarning("Storage writes again (it could not: {Why})", writeProblem);
+            writeProblem = null;
+        }
+    }
+
+    internal void FileLost(string why)
+    {
+        if (fileProblem is null)
+        {
+            logger.LogCritical("{Why}: refusing every write from now on (it would be lost). Restart the hub", why);
+        }
+
+        fileProblem = why;
+    }
+
+    /// <summary>True for the errors that mean "storage is unusable now" rather than a bug in a statement.</summary>
+    internal static bool IsUnavailable(Exception exception) => exception switch
+    {
+        StorageUnavailableException => true,
+        SqliteException sqlite => sqlite.SqliteErrorCode is 3 /* PERM */ or 5 /* BUSY */ or 6 /* LOCKED */ or 8 /* READONLY */
+            or 10 /* IOERR */ or 11 /* CORRUPT */ or 13 /* FULL */ or 14 /* CANTOPEN */ or 26 /* NOTADB */,
+        IOException or UnauthorizedAccessException => true,
+        _ => exception.InnerException is { } inner && IsUnavailable(inner),
+    };
+}
+
+/// <summary>Storage cannot write (answered as 503 <c>storage_unavailable</c> with Retry-After); nothing of the request was kept.</summary>
+public sealed class StorageUnavailableException(string reason, Exception? inner = null)
+    : Exception($"Storage is unavailable: {reason}", inner)
+{
+    /// <summary>Why, in words (names no secret: it comes from the database engine or the file system).</summary>
+    public string Reason { get; } = reason;
+}
