@@ -7,13 +7,55 @@ namespace SmtpProbeHub.Api.Storage;
 /// unavailable until a write succeeds again; a database file deleted or replaced under the hub makes it unavailable
 /// for good (writes would go to a file nobody will ever read: only a restart helps). Readiness and every write ask here.
 /// </summary>
-public sealed class StorageHealth(ILogger<StorageHealth> logger)
+public sealed class StorageHealth(ILogger<StorageHealth> logger, string? directory = null, double minFreeMegabytes = 0)
 {
     private volatile string? writeProblem;
     private volatile string? fileProblem;
+    private volatile string? spaceProblem;
+    private long spaceCheckedAt = long.MinValue;
 
     /// <summary>Why storage cannot write now, or null when it can.</summary>
-    public string? Problem => fileProblem ?? writeProblem;
+    public string? Problem
+    {
+        get
+        {
+            CheckSpaceIfDue();
+            return fileProblem ?? writeProblem ?? spaceProblem;
+        }
+    }
+
+    /// <summary>At most once a second (a statvfs is cheap, but not on every request): is the disk nearly full?</summary>
+    private void CheckSpaceIfDue()
+    {
+        var now = Environment.TickCount64;
+        var last = Interlocked.Read(ref spaceCheckedAt);
+        if (directory is null || minFreeMegabytes <= 0 || now - last < 1_000 || Interlocked.CompareExchange(ref spaceCheckedAt, now, last) != last)
+        {
+            return;
+        }
+
+        try
+        {
+            var free = new DriveInfo(directory).AvailableFreeSpace;
+            var problem = free < minFreeMegabytes * 1024 * 1024
+                ? $"only {free / 1024} KB free on the disk of {directory} (Hub:Storage:MinFreeMegabytes is {minFreeMegabytes:0.###})"
+                : null;
+            if (problem is not null && spaceProblem is null)
+            {
+                logger.LogError("Storage is nearly full: {Why}. Probes are refused with 503 storage_unavailable until there is room", problem);
+            }
+            else if (problem is null && spaceProblem is not null)
+            {
+                logger.LogWarning("Storage has room again");
+            }
+
+            spaceProblem = problem;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            // Not measurable here (an unusual mount): the write path still reports real failures.
+        }
+    }
 
     internal void WriteFailed(string why)
     {

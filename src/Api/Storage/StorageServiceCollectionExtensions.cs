@@ -11,11 +11,15 @@ internal static class StorageServiceCollectionExtensions
 
     public static IServiceCollection AddStorageServices(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
     {
-        services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.Section).ValidateOnStart();
+        services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.Section)
+            .Validate(o => o.MinFreeMegabytes >= 0, "Hub:Storage:MinFreeMegabytes must not be negative.")
+            .ValidateOnStart();
         var connectionString = ResolveConnectionString(configuration, environment);
         // Pooled: building a DbContext for every read and write was ~8 % of the hub's CPU per probe (bench/, issue 6).
         services.AddPooledDbContextFactory<HubDbContext>(o => o.UseSqlite(connectionString).AddInterceptors(SqliteSynchronousInterceptor.Instance));
-        services.AddSingleton<StorageHealth>();
+        services.AddSingleton(sp => new StorageHealth(
+            sp.GetRequiredService<ILogger<StorageHealth>>(), DirectoryOf(connectionString, environment),
+            sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<StorageOptions>>().Value.MinFreeMegabytes));
         services.AddSingleton(sp => new DatabaseFileGuard(connectionString, sp.GetRequiredService<StorageHealth>()));
         services.AddSingleton<SqliteProbeStore>();
         services.AddSingleton<IProbeStore>(sp => sp.GetRequiredService<SqliteProbeStore>());
@@ -42,6 +46,15 @@ internal static class StorageServiceCollectionExtensions
             DataSource = Path.Combine(directory, "smtpprobehub.db"),
             Pooling = true,
         }.ToString();
+    }
+
+    /// <summary>The directory of a file database, or null (in memory).</summary>
+    private static string? DirectoryOf(string connectionString, IHostEnvironment environment)
+    {
+        var file = new SqliteConnectionStringBuilder(connectionString).DataSource;
+        return string.IsNullOrEmpty(file) || file.Contains(":memory:", StringComparison.OrdinalIgnoreCase) || file.StartsWith("file:", StringComparison.OrdinalIgnoreCase)
+            ? null
+            : Path.GetDirectoryName(Path.GetFullPath(file, environment.ContentRootPath));
     }
 
     /// <summary>

@@ -13,6 +13,8 @@ internal sealed class SilentServer : IAsyncDisposable
     private readonly CancellationTokenSource stop = new();
     private readonly Task accepting;
     private int connections;
+    private int open;
+    private int maxOpen;
 
     public SilentServer()
     {
@@ -26,6 +28,12 @@ internal sealed class SilentServer : IAsyncDisposable
 
     public int Connections => Volatile.Read(ref connections);
 
+    /// <summary>The most connections that were open at the same moment.</summary>
+    public int MaxConcurrent => Volatile.Read(ref maxOpen);
+
+    /// <summary>Connections open now.</summary>
+    public int Open => Volatile.Read(ref open);
+
     /// <summary>Completes when the first client closes its connection.</summary>
     public TaskCompletionSource ClientHungUp { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -37,6 +45,12 @@ internal sealed class SilentServer : IAsyncDisposable
             {
                 var client = await listener.AcceptTcpClientAsync(stop.Token);
                 Interlocked.Increment(ref connections);
+                var now = Interlocked.Increment(ref open);
+                int seen;
+                while ((seen = Volatile.Read(ref maxOpen)) < now && Interlocked.CompareExchange(ref maxOpen, now, seen) != seen)
+                {
+                }
+
                 _ = Task.Run(async () =>
                 {
                     using (client)
@@ -52,6 +66,7 @@ internal sealed class SilentServer : IAsyncDisposable
                         {
                         }
 
+                        Interlocked.Decrement(ref open);
                         if (!stop.IsCancellationRequested)
                         {
                             ClientHungUp.TrySetResult();

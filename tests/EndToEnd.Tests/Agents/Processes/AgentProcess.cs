@@ -25,7 +25,11 @@ internal sealed class AgentProcess : IAsyncDisposable
     /// As above; <paramref name="agentId"/> seeds the data directory with that id (a copied installation), and without
     /// <paramref name="allowLoopbackTargets"/> the agent keeps its default target policy (no loopback, SMTP ports only).
     /// </summary>
-    public static AgentProcess Start(string hubUrl, string name, string zone, string token, string? agentId, bool allowLoopbackTargets, params string[] extraArguments)
+    public static AgentProcess Start(string hubUrl, string name, string zone, string token, string? agentId, bool allowLoopbackTargets, params string[] extraArguments) =>
+        Start(hubUrl, name, zone, token, agentId, allowLoopbackTargets, capacity: 2, extraArguments);
+
+    /// <summary>As above, with <paramref name="capacity"/> probes at once.</summary>
+    public static AgentProcess Start(string hubUrl, string name, string zone, string token, string? agentId, bool allowLoopbackTargets, int capacity, params string[] extraArguments)
     {
         var agent = new AgentProcess(name, null!);
         if (agentId is not null)
@@ -38,7 +42,7 @@ internal sealed class AgentProcess : IAsyncDisposable
         agent.Process = AppProcess.Start(BuiltApps.Agent,
         [
             "run", "--hub", hubUrl, "--name", name, "--label", $"zone={zone}", "--data-dir", agent.dataDirectory,
-            "--capacity", "2", "--Agent:DrainSeconds=5", .. targets, .. extraArguments,
+            "--capacity", capacity.ToString(System.Globalization.CultureInfo.InvariantCulture), "--Agent:DrainSeconds=5", .. targets, .. extraArguments,
         ], new Dictionary<string, string> { ["Agent__Token"] = token });
         return agent;
     }

@@ -85,6 +85,19 @@ internal sealed class AppProcess : IAsyncDisposable
     }
 
     /// <summary>SIGTERM, as systemd stops a service; waits for the process to exit.</summary>
+    /// <summary>Waits for the process to end by itself; its exit code.</summary>
+    public async Task<int> ExitCodeAsync(double seconds = 30)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        timeout.CancelAfter(TimeSpan.FromSeconds(seconds));
+        await process.WaitForExitAsync(timeout.Token);
+        return process.ExitCode;
+    }
+
+    /// <summary>Sends a signal (STOP, CONT, …) to the process.</summary>
+    public Task SignalAsync(string signal) =>
+        ProcessRunner.RunAsync("/bin/kill", [$"-{signal}", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)], TimeSpan.FromSeconds(5));
+
     public async Task<int> StopAsync(double seconds = 40)
     {
         if (!process.HasExited)

@@ -1,0 +1,81 @@
+using System.Text.Json;
+using SmtpProbeHub.EndToEnd.Tests.Agents;
+using SmtpProbeHub.EndToEnd.Tests.Agents.Processes;
+
+namespace SmtpProbeHub.EndToEnd.Tests.Faults;
+
+/// <summary>
+/// Capacity, deadlines and a frozen agent with the built hub and agent as real processes: many probes against a server
+/// that never greets, some ended by the hub's deadline while the agent is still dialling, and an agent stopped with
+/// SIGSTOP long enough for the hub to give up on it.
+/// </summary>
+public sealed class AgentLoadFaultTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task TwoHundredProbesThroughOneAgent_AllRun_NoneRefusedOrLost_AndNeverMoreAtOnceThanItsCapacity()
+    {
+        const int capacity = 8;
+        await using var silent = new SilentServer();
+        // No grace: the hub's deadline falls when the engine's own total timeout does, so the hub cancels runs the agent
+        // is still ending, and their slots must wait for the agent's word.
+        await using var hub = await HubProcess.StartAsync("http", "--Hub:Dispatch:DeadlineGraceSeconds=0");
+        await using var agent = AgentProcess.Start(hub.GrpcUrl, "outside-1", "outside", HubProcess.Token, agentId: null, allowLoopbackTargets: true, capacity);
+        await hub.WaitForAgentsOnlineAsync("outside-1");
+
+        var posts = Enumerable.Range(0, 200).Select(async _ =>
+        {
+            var response = await hub.PostProbeAsync(
+                $$$"""{"server":"{{{silent.Host}}}","port":{{{silent.Port}}},"to":["alice@corp.test"],"timeouts":{"bannerSeconds":1,"totalSeconds":1}}""");
+            return JsonDocument.Parse(await response.Content.ReadAsStringAsync(Ct)).RootElement.GetProperty("id").GetString()!;
+        });
+        var ids = await Task.WhenAll(posts);
+
+        var statuses = new List<string>();
+        foreach (var id in ids)
+        {
+            var probe = await hub.WaitForProbeAsync(id, p => p.GetProperty("status").GetString() != "running", seconds: 120);
+            statuses.AddRange(HubProcess.RunStatuses(probe));
+        }
+
+        Assert.Equal(200, statuses.Count);
+        Assert.All(statuses, s => Assert.Contains(s, new[] { "completed", "timedOut" }));
+        Assert.Equal(200, silent.Connections);
+        Assert.True(silent.MaxConcurrent <= capacity, $"{silent.MaxConcurrent} dialogs at once on an agent of capacity {capacity}");
+        Assert.DoesNotContain(agent.Process.Output, l => l.Contains("refused", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task AFrozenAgent_ThatTheHubDeclaredLost_StopsItsDialogsAsSoonAsItResumes()
+    {
+        await using var silent = new SilentServer();
+        await using var hub = await HubProcess.StartAsync();
+        await using var agent = AgentProcess.Start(hub.GrpcUrl, "outside-1", "outside");
+        await hub.WaitForAgentsOnlineAsync("outside-1");
+        var response = await hub.PostProbeAsync(
+            $$$"""{"server":"{{{silent.Host}}}","port":{{{silent.Port}}},"to":["alice@corp.test"],"timeouts":{"bannerSeconds":120,"totalSeconds":300}}""");
+        var id = JsonDocument.Parse(await response.Content.ReadAsStringAsync(Ct)).RootElement.GetProperty("id").GetString()!;
+        var until = DateTime.UtcNow.AddSeconds(30);
+        while (silent.Open == 0 && DateTime.UtcNow < until)
+        {
+            await Task.Delay(100, Ct);
+        }
+
+        await agent.Process.SignalAsync("STOP");
+        try
+        {
+            var lost = await hub.WaitForProbeAsync(id, p => p.GetProperty("status").GetString() != "running", seconds: 30);
+            Assert.Equal("agentLost", HubProcess.RunStatuses(lost).Single());
+        }
+        finally
+        {
+            await agent.Process.SignalAsync("CONT");
+        }
+
+        // The dialog would otherwise wait for its banner for two minutes; the hub's cancel, waiting on the stream, ends it.
+        await silent.ClientHungUp.Task.WaitAsync(TimeSpan.FromSeconds(15), Ct);
+        await agent.Process.WaitForLineAsync(l => l.Contains("cancel requested", StringComparison.Ordinal));
+        Assert.Equal(1, silent.Connections);
+    }
+}
