@@ -19,6 +19,7 @@ internal static class AgentHubExtensions
             .Validate(o => AgentTokens.DuplicateNames(o).Count == 0, "A token name is used in both Hub:AgentTokens and Hub:EnrollmentTokens: names must be unique.")
             .ValidateOnStart();
         builder.Services.AddSingleton<AgentTokens>();
+        builder.Services.AddSingleton<AgentListener>();
         builder.Services.AddHostedService<AgentHubBanner>();
         builder.WebHost.ConfigureKestrel((context, kestrel) => HubKestrelEndpoints.Configure(kestrel, context.Configuration));
         return builder;

@@ -16,11 +16,20 @@ internal static class EndpointSeparation
     public const string Rest = "rest";
     private static readonly object Key = new();
 
-    public static void Mark(ListenOptions listen, string kind) => listen.Use(next => connection =>
+    public static void Mark(ListenOptions listen, string kind)
     {
-        connection.Items[Key] = kind;
-        return next(connection);
-    });
+        if (kind == Agents)
+        {
+            // Kept so the start-up banner can say which bound address is the agents' (with port 0 Kestrel picks the port).
+            listen.KestrelServerOptions.ApplicationServices.GetRequiredService<AgentListener>().Options = listen;
+        }
+
+        listen.Use(next => connection =>
+        {
+            connection.Items[Key] = kind;
+            return next(connection);
+        });
+    }
 
     public static IApplicationBuilder UseEndpointSeparation(this IApplicationBuilder app) => app.Use(async (context, next) =>
     {
@@ -40,4 +49,13 @@ internal static class EndpointSeparation
 
         await next(context);
     });
+}
+
+/// <summary>The agents' listener once Kestrel has bound it: its port is the real one, also when configured as 0.</summary>
+internal sealed class AgentListener
+{
+    public ListenOptions? Options { get; set; }
+
+    /// <summary>The bound port, or null when there is no agent endpoint.</summary>
+    public int? Port => (Options?.EndPoint as System.Net.IPEndPoint)?.Port;
 }

@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.Options;
 using SmtpProbeHub.Api.AgentHub;
 using SmtpProbeHub.Api.Security;
 
@@ -8,7 +7,7 @@ namespace SmtpProbeHub.Api.Operations;
 
 /// <summary>Says at start where Swagger UI is and how access is set up (never the keys themselves).</summary>
 internal sealed class StartupBanner(
-    IServer server, IHostApplicationLifetime lifetime, ApiKeys keys, IOptions<AgentHubOptions> agentHub, ILogger<StartupBanner> logger) : IHostedService
+    IServer server, IHostApplicationLifetime lifetime, ApiKeys keys, AgentListener agents, ILogger<StartupBanner> logger) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)
     {
@@ -39,9 +38,8 @@ internal sealed class StartupBanner(
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    // The agents' gRPC endpoint speaks only HTTP/2 without TLS: a browser pointed at it gets nothing.
+    // The agents' gRPC endpoint speaks only HTTP/2 without TLS: a browser pointed at it gets nothing. Compared by the
+    // bound port, so a configured port 0 (tests) is told apart too.
     private bool IsAgentEndpoint(string address) =>
-        Uri.TryCreate(agentHub.Value.Url, UriKind.Absolute, out var agents)
-        && Uri.TryCreate(address, UriKind.Absolute, out var bound)
-        && agents.Port == bound.Port;
+        agents.Port is { } port && Uri.TryCreate(address, UriKind.Absolute, out var bound) && bound.Port == port;
 }

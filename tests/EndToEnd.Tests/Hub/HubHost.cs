@@ -4,7 +4,6 @@ using System.Net;
 using System.Reflection;
 using System.Text;
 using System.Text.Json;
-using SmtpProbeHub.TestSupport.Peers;
 
 namespace SmtpProbeHub.EndToEnd.Tests.Hub;
 
@@ -23,16 +22,16 @@ internal sealed class HubHost : IAsyncDisposable
     {
         this.extraArguments = extraArguments;
         this.workingDirectory = workingDirectory;
-        Http = new HttpClient { BaseAddress = new Uri(BaseUrl), Timeout = TimeSpan.FromSeconds(90) };
     }
 
-    public int Port { get; } = FreePorts.Tcp(IPAddress.Loopback);
+    /// <summary>The REST port: bound as port 0 at the first start (read from the banner), the same one on a restart.</summary>
+    public int Port { get; private set; }
 
     public string BaseUrl => $"http://127.0.0.1:{Port}";
 
     public string DataDirectory { get; } = Directory.CreateTempSubdirectory("e2e-hubhost-").FullName;
 
-    public HttpClient Http { get; }
+    public HttpClient Http { get; private set; } = new();
 
     /// <summary>Every line the hub wrote, across restarts.</summary>
     public ConcurrentQueue<string> Output { get; } = new();
@@ -79,6 +78,19 @@ internal sealed class HubHost : IAsyncDisposable
         process.BeginErrorReadLine();
 
         var until = DateTime.UtcNow.AddSeconds(60);
+        while (Port == 0 && DateTime.UtcNow < until && !process.HasExited)
+        {
+            if (HubBanner.RestPort(Output) is { } bound)
+            {
+                Port = bound;
+                Http = new HttpClient { BaseAddress = new Uri(BaseUrl), Timeout = TimeSpan.FromSeconds(90) };
+            }
+            else
+            {
+                await Task.Delay(50, TestContext.Current.CancellationToken);
+            }
+        }
+
         while (DateTime.UtcNow < until && !process.HasExited)
         {
             try

@@ -84,7 +84,6 @@ internal sealed class AppProcess : IAsyncDisposable
         await process.WaitForExitAsync(TestContext.Current.CancellationToken);
     }
 
-    /// <summary>SIGTERM, as systemd stops a service; waits for the process to exit.</summary>
     /// <summary>Waits for the process to end by itself; its exit code.</summary>
     public async Task<int> ExitCodeAsync(double seconds = 30)
     {
@@ -98,6 +97,7 @@ internal sealed class AppProcess : IAsyncDisposable
     public Task SignalAsync(string signal) =>
         ProcessRunner.RunAsync("/bin/kill", [$"-{signal}", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)], TimeSpan.FromSeconds(5));
 
+    /// <summary>SIGTERM, as systemd stops a service; waits for the process to exit.</summary>
     public async Task<int> StopAsync(double seconds = 40)
     {
         if (!process.HasExited)

@@ -26,16 +26,17 @@ internal sealed class HubProcess : IAsyncDisposable
     {
         this.grpcScheme = grpcScheme;
         this.extraArguments = extraArguments;
-        Http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{RestPort}"), Timeout = TimeSpan.FromSeconds(90) };
     }
 
-    public int RestPort { get; } = FreePorts.Tcp(IPAddress.Loopback);
+    /// <summary>The REST port: port 0 at the first start, read from the hub's banner; the same one on a restart.</summary>
+    public int RestPort { get; private set; }
 
-    public int GrpcPort { get; } = FreePorts.Tcp(IPAddress.Loopback);
+    /// <summary>The agents' port, found and kept the same way (agents dial it again after a restart).</summary>
+    public int GrpcPort { get; private set; }
 
     public string GrpcUrl => $"{grpcScheme}://127.0.0.1:{GrpcPort}";
 
-    public HttpClient Http { get; }
+    public HttpClient Http { get; private set; } = new();
 
     public AppProcess Process => process ?? throw new InvalidOperationException("not started");
 
@@ -69,6 +70,19 @@ internal sealed class HubProcess : IAsyncDisposable
             .. extraArguments,
         ], new Dictionary<string, string> { ["Hub__EnrollmentTokens__e2e"] = Token });
         var until = DateTime.UtcNow.AddSeconds(30);
+        while ((RestPort == 0 || GrpcPort == 0) && DateTime.UtcNow < until && !process.HasExited)
+        {
+            if (Hub.HubBanner.RestPort(process.Output) is { } rest && Hub.HubBanner.GrpcPort(process.Output) is { } grpc)
+            {
+                (RestPort, GrpcPort) = (rest, grpc);
+                Http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{RestPort}"), Timeout = TimeSpan.FromSeconds(90) };
+            }
+            else
+            {
+                await Task.Delay(50, TestContext.Current.CancellationToken);
+            }
+        }
+
         while (DateTime.UtcNow < until && !process.HasExited)
         {
             try
