@@ -5,7 +5,8 @@ namespace SmtpProbeHub.Api.Storage;
 
 /// <summary>
 /// The one storage seam: endpoints and the dispatcher use only this, so a PostgreSQL backend can replace
-/// SQLite without touching them. Plans handed in must already have secrets removed.
+/// SQLite without touching them. Plans handed in must already have secrets removed and their body cut to what is
+/// kept (<see cref="StoredBody.Keep"/>): the dispatcher holds the same record in memory, so both answer alike.
 /// Writes apply in the order they were called, whether or not the caller awaits them: the dispatcher relies on
 /// it to mark a run started without waiting (its end, written later, always lands after).
 /// </summary>

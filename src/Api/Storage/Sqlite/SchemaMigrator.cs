@@ -51,6 +51,14 @@ internal static class SchemaMigrator
             RevokedAtMs INTEGER NULL);
         CREATE INDEX IX_agent_identities_TokenName ON agent_identities (TokenName);
         """,
+
+        // 3: the message body is stored cut to Hub:Storage:MaxStoredBodyBytes; the whole body's size and digest stay.
+        // Older rows keep their whole body and NULL here (the digest is then computed from it on reading).
+        """
+        ALTER TABLE probes ADD COLUMN BodyBytes INTEGER NULL;
+        ALTER TABLE probes ADD COLUMN BodySha256 TEXT NULL;
+        ALTER TABLE probes ADD COLUMN BodyTruncated INTEGER NOT NULL DEFAULT 0;
+        """,
     ];
 
     public static async Task<int> MigrateAsync(DbConnection connection, CancellationToken cancellationToken)
