@@ -19,7 +19,7 @@ internal sealed partial class SqliteProbeStore(IDbContextFactory<HubDbContext> c
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var connection = db.Database.GetDbConnection();
         await connection.OpenAsync(cancellationToken);
-        await SchemaMigrator.MigrateAsync(connection, cancellationToken);
+        await SchemaMigrator.MigrateAsync(connection, logger, cancellationToken);
     }
 
     public Task CreateAsync(ProbeRecord probe, CancellationToken cancellationToken)
