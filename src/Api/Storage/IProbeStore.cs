@@ -45,4 +45,17 @@ public interface IProbeStore
 
     /// <summary>True when the database answers (readiness).</summary>
     Task<bool> IsReachableAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Deletes up to <paramref name="batchSize"/> probes, oldest first, with their runs: those created before
+    /// <paramref name="createdBefore"/> and those beyond the newest <paramref name="keepNewest"/>. A probe that is still
+    /// running is never deleted. One write: whatever is queued behind it waits for one batch at most.
+    /// </summary>
+    Task<DeletedProbes> DeleteOldProbesAsync(DateTimeOffset? createdBefore, int? keepNewest, int batchSize, CancellationToken cancellationToken);
+
+    /// <summary>Gives the space of deleted rows back to the file system, in small steps; returns how many bytes.</summary>
+    Task<long> ReclaimSpaceAsync(CancellationToken cancellationToken);
 }
+
+/// <summary>What one retention batch deleted.</summary>
+public sealed record DeletedProbes(int Probes, int Runs);

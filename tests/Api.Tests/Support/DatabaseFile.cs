@@ -15,7 +15,12 @@ internal sealed class DatabaseFile(string dataDirectory)
 
     public Task<long> FreelistPagesAsync() => ScalarAsync("PRAGMA freelist_count;");
 
+    /// <summary>0 none, 1 full, 2 incremental.</summary>
     public Task<long> AutoVacuumAsync() => ScalarAsync("PRAGMA auto_vacuum;");
+
+    /// <summary>The database file and its WAL as they are on disk now.</summary>
+    public long BytesOnDisk() =>
+        new[] { Path, Path + "-wal" }.Select(f => new FileInfo(f)).Where(f => f.Exists).Sum(f => f.Length);
 
     public async Task<long> ScalarAsync(string sql)
     {
