@@ -23,4 +23,10 @@ public sealed record ProbeEngineOptions
 
     /// <summary>Most bytes read from one connection in all.</summary>
     public long MaxBytesRead { get; init; } = 1024 * 1024;
+
+    /// <summary>
+    /// Most bytes of message body lines the transcript records (the headers are always recorded in full); the
+    /// rest of the body is sent whole but recorded as one info line with its line count, size and SHA-256.
+    /// </summary>
+    public int MaxTranscriptBodyBytes { get; init; } = 64 * 1024;
 }

@@ -36,6 +36,7 @@ public sealed class ProbeRunner : IProbeRunner
         ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxReplyLineBytes, 512, nameof(options.MaxReplyLineBytes));
         ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxReplyLines, 1, nameof(options.MaxReplyLines));
         ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxBytesRead, options.MaxReplyLineBytes, nameof(options.MaxBytesRead));
+        ArgumentOutOfRangeException.ThrowIfNegative(options.MaxTranscriptBodyBytes, nameof(options.MaxTranscriptBodyBytes));
         _options = options;
         _timeProvider = timeProvider ?? TimeProvider.System;
         _pipelines = new TimeoutPipelines(_timeProvider);

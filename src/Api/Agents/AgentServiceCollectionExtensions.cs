@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using SmtpProbeHub.Api.Agents.Local;
 using SmtpProbeHub.Api.Dispatch;
 using SmtpProbeHub.Api.Events;
+using SmtpProbeHub.Api.Storage;
 using SmtpProbeHub.Probe;
 
 namespace SmtpProbeHub.Api.Agents;
@@ -26,8 +27,13 @@ internal static class AgentServiceCollectionExtensions
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<AgentRegistry>();
         services.AddSingleton<ProbeEventBus>();
+        // The built-in agent's transcripts keep as much of a message body as the hub stores of it in the plan.
         services.AddSingleton<IProbeRunner>(sp => new ProbeRunner(
-            sp.GetRequiredService<IOptions<LocalAgentOptions>>().Value.ToEngineOptions(), sp.GetRequiredService<TimeProvider>()));
+            sp.GetRequiredService<IOptions<LocalAgentOptions>>().Value.ToEngineOptions() with
+            {
+                MaxTranscriptBodyBytes = sp.GetRequiredService<IOptions<StorageOptions>>().Value.MaxStoredBodyBytes,
+            },
+            sp.GetRequiredService<TimeProvider>()));
         services.AddHostedService<LocalAgentService>();
 
         // Registered after the local agent so it stops first: runs in flight end as interrupted by the

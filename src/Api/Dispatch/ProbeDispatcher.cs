@@ -23,9 +23,10 @@ public sealed partial class ProbeDispatcher(
     HubMetrics metrics,
     TimeProvider time,
     IOptions<DispatchOptions> options,
+    IOptions<StorageOptions> storage,
     IOptions<LocalAgentOptions> localAgent,
     HubTargetPolicies targets,
-    StorageHealth storage,
+    StorageHealth storageHealth,
     ILogger<ProbeDispatcher> logger) : IHostedService
 {
     private readonly ConcurrentDictionary<Guid, ActiveProbe> active = new();
@@ -39,7 +40,7 @@ public sealed partial class ProbeDispatcher(
     /// </summary>
     public async Task<(ProbeRecord Probe, Task<ProbeRecord> Ended)> SubmitAsync(ProbePlan plan, AgentSelector selector, CancellationToken cancellationToken)
     {
-        if (storage.Problem is { } problem)
+        if (storageHealth.Problem is { } problem)
         {
             // Known broken: refuse before anything is created or started.
             throw new StorageUnavailableException(problem);
@@ -72,7 +73,9 @@ public sealed partial class ProbeDispatcher(
             Agent = new AgentRef(a.Agent.Id, a.Agent.Name, new Dictionary<string, string>(a.Agent.Labels)),
             Status = RunStatus.Queued,
         }).ToList();
-        var probe = new ProbeRecord { Id = id, CreatedAt = now, Status = ProbeStatus.Running, Plan = Secrets.Without(plan), Runs = runs };
+        // The agents get the whole plan (assignments below); the record, in memory and in storage, keeps the body cut.
+        var (kept, body) = StoredBody.Keep(Secrets.Without(plan), storage.Value.MaxStoredBodyBytes);
+        var probe = new ProbeRecord { Id = id, CreatedAt = now, Status = ProbeStatus.Running, Plan = kept, Body = body, Runs = runs };
 
         var state = new ActiveProbe(probe);
         state.Recorders.AddRange(runs.Select(run => new RunRecorder(run, store, bus, metrics, time)));

@@ -17,6 +17,8 @@ public sealed class HubMetrics
     private readonly Gauge inFlight;
     private readonly Counter dropped;
     private readonly Counter authFailures;
+    private readonly Counter retentionDeleted;
+    private readonly Counter retentionReclaimed;
 
     public HubMetrics(AgentRegistry registry)
     {
@@ -37,6 +39,11 @@ public sealed class HubMetrics
         authFailures = factory.CreateCounter(
             "smtpprobehub_auth_failures_total", "Refused credentials, by what was presented (api_key, agent_token, agent_identity) and whether the client was already throttled.",
             new CounterConfiguration { LabelNames = ["credential", "throttled"] });
+        retentionDeleted = factory.CreateCounter(
+            "smtpprobehub_retention_deleted_total", "Rows deleted by retention sweeps, by table (probes, runs).",
+            new CounterConfiguration { LabelNames = ["table"] });
+        retentionReclaimed = factory.CreateCounter(
+            "smtpprobehub_retention_reclaimed_bytes_total", "Database bytes given back to the file system after retention sweeps.");
         var agents = factory.CreateGauge("smtpprobehub_agents_connected", "Agents online now (the built-in agent included).");
 
         // Sampled at scrape time so it can never drift from the registry.
@@ -64,6 +71,14 @@ public sealed class HubMetrics
 
     /// <summary>A credential was refused (or not even checked: <paramref name="throttled"/>).</summary>
     public void AuthFailed(string credential, bool throttled) => authFailures.WithLabels(credential, throttled ? "true" : "false").Inc();
+
+    /// <summary>A retention sweep deleted <paramref name="probes"/> with their <paramref name="runs"/> and freed <paramref name="reclaimedBytes"/>.</summary>
+    public void RetentionSwept(int probes, int runs, long reclaimedBytes)
+    {
+        retentionDeleted.WithLabels("probes").Inc(probes);
+        retentionDeleted.WithLabels("runs").Inc(runs);
+        retentionReclaimed.Inc(reclaimedBytes);
+    }
 
     public void Step(ProbeStep step) =>
         stepSeconds.WithLabels(ToLabel(step.Name.ToString()), ToLabel(step.Outcome.ToString())).Observe(step.ElapsedMs / 1000.0);

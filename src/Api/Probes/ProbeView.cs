@@ -24,6 +24,9 @@ public sealed record ProbeView
     /// <summary>The recipients.</summary>
     public IReadOnlyList<string> To { get; init; } = [];
 
+    /// <summary>The test message as stored (a long body only in part, with the whole body's size and SHA-256); null in probe lists.</summary>
+    public MessageView? Message { get; init; }
+
     /// <summary>One run per agent.</summary>
     public required IReadOnlyList<RunView> Runs { get; init; }
 

@@ -15,9 +15,24 @@ internal static class ProbeViews
         EndedAt = probe.EndedAt,
         Server = probe.Plan.Server,
         To = probe.Plan.To,
+        Message = withDetail ? MessageOf(probe) : null,
         Runs = [.. probe.Runs.Select(r => From(r, withDetail))],
         Comparison = withDetail ? CompareRuns(probe.Runs) : null,
     };
+
+    private static MessageView MessageOf(ProbeRecord probe)
+    {
+        var body = StoredBody.Of(probe);
+        return new MessageView
+        {
+            Subject = probe.Plan.Message.Subject ?? "",
+            Headers = probe.Plan.Message.Headers ?? new Dictionary<string, string>(),
+            Body = probe.Plan.Message.Body ?? "",
+            BodyTruncated = body.Truncated,
+            BodyBytes = body.Bytes,
+            BodySha256 = body.Sha256,
+        };
+    }
 
     /// <summary>Only completed runs carry a result to compare; the others are listed as not compared.</summary>
     public static ProbeComparison? CompareRuns(IReadOnlyList<RunRecord> runs) => RunComparer.Compare(

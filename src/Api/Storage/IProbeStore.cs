@@ -5,7 +5,8 @@ namespace SmtpProbeHub.Api.Storage;
 
 /// <summary>
 /// The one storage seam: endpoints and the dispatcher use only this, so a PostgreSQL backend can replace
-/// SQLite without touching them. Plans handed in must already have secrets removed.
+/// SQLite without touching them. Plans handed in must already have secrets removed and their body cut to what is
+/// kept (<see cref="StoredBody.Keep"/>): the dispatcher holds the same record in memory, so both answer alike.
 /// Writes apply in the order they were called, whether or not the caller awaits them: the dispatcher relies on
 /// it to mark a run started without waiting (its end, written later, always lands after).
 /// </summary>
@@ -44,4 +45,17 @@ public interface IProbeStore
 
     /// <summary>Why storage cannot read and write now (readiness: it tries a tiny write); null when it can.</summary>
     Task<string?> ProblemAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Deletes up to <paramref name="batchSize"/> probes, oldest first, with their runs: those created before
+    /// <paramref name="createdBefore"/> and those beyond the newest <paramref name="keepNewest"/>. A probe that is still
+    /// running is never deleted. One write: whatever is queued behind it waits for one batch at most.
+    /// </summary>
+    Task<DeletedProbes> DeleteOldProbesAsync(DateTimeOffset? createdBefore, int? keepNewest, int batchSize, CancellationToken cancellationToken);
+
+    /// <summary>Gives the space of deleted rows back to the file system, in small steps; returns how many bytes.</summary>
+    Task<long> ReclaimSpaceAsync(CancellationToken cancellationToken);
 }
+
+/// <summary>What one retention batch deleted.</summary>
+public sealed record DeletedProbes(int Probes, int Runs);

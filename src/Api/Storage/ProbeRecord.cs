@@ -12,8 +12,11 @@ public sealed record ProbeRecord
 
     public required ProbeStatus Status { get; init; }
 
-    /// <summary>The plan as run, with the AUTH password removed.</summary>
+    /// <summary>The plan as run, with the AUTH password removed and the message body cut as <see cref="Body"/> says.</summary>
     public required ProbePlan Plan { get; init; }
+
+    /// <summary>The whole body's size and digest and whether <see cref="Plan"/> holds only its start; null: the body is whole (<see cref="StoredBody.Of"/>).</summary>
+    public StoredBody? Body { get; init; }
 
     public DateTimeOffset? EndedAt { get; init; }
 

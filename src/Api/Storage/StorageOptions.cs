@@ -14,4 +14,11 @@ public sealed class StorageOptions
     /// too full for a probe, so waiting for the first failure is too late.
     /// </summary>
     public double MinFreeMegabytes { get; set; } = 32;
+
+    /// <summary>
+    /// Most bytes (UTF-8) of a probe's message body the hub stores; the agents still send the whole body. A longer
+    /// body is stored cut, marked truncated, with the whole body's size and SHA-256. Also the cap on the message body
+    /// lines the built-in agent records in its transcripts. Default 64 KB.
+    /// </summary>
+    public int MaxStoredBodyBytes { get; set; } = 64 * 1024;
 }

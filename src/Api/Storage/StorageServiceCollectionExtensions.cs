@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using SmtpProbeHub.Api.Storage.Retention;
 using SmtpProbeHub.Api.Storage.Sqlite;
 
 namespace SmtpProbeHub.Api.Storage;
@@ -13,6 +14,7 @@ internal static class StorageServiceCollectionExtensions
     {
         services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.Section)
             .Validate(o => o.MinFreeMegabytes >= 0, "Hub:Storage:MinFreeMegabytes must not be negative.")
+            .Validate(o => o.MaxStoredBodyBytes >= 0, "Hub:Storage:MaxStoredBodyBytes must not be negative.")
             .ValidateOnStart();
         var connectionString = ResolveConnectionString(configuration, environment);
         // Pooled: building a DbContext for every read and write was ~8 % of the hub's CPU per probe (bench/, issue 6).
@@ -25,6 +27,16 @@ internal static class StorageServiceCollectionExtensions
         services.AddSingleton<IProbeStore>(sp => sp.GetRequiredService<SqliteProbeStore>());
         services.AddSingleton<IAgentIdentityStore>(sp => sp.GetRequiredService<SqliteProbeStore>());
         services.AddHostedService<StorageStartup>();
+
+        // After StorageStartup: hosted services start in order, so the schema is migrated before the first sweep.
+        services.AddOptions<RetentionOptions>().BindConfiguration(RetentionOptions.Section)
+            .Validate(o => o.MaxAgeDays >= 0, "Hub:Retention:MaxAgeDays must not be negative (0: no age limit).")
+            .Validate(o => o.MaxProbes >= 0, "Hub:Retention:MaxProbes must not be negative (0: no count limit).")
+            .Validate(o => o.SweepIntervalMinutes is > 0 and <= 7 * 24 * 60, "Hub:Retention:SweepIntervalMinutes must be more than 0 and at most a week (10080).")
+            .Validate(o => o.BatchSize is >= 1 and <= 10_000, "Hub:Retention:BatchSize must be 1–10000.")
+            .ValidateOnStart();
+        services.AddSingleton<RetentionService>();
+        services.AddHostedService(sp => sp.GetRequiredService<RetentionService>());
         return services;
     }
 

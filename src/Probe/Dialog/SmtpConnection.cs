@@ -65,20 +65,10 @@ internal sealed class SmtpConnection : IAsyncDisposable
         return shown;
     }
 
-    /// <summary>Sends the dot-stuffed message and its final "."; <paramref name="lines"/> go to the transcript.</summary>
+    /// <summary>Sends the dot-stuffed message and its final "."; <paramref name="lines"/> go to the transcript, capped (<see cref="TranscriptRecorder.AddMessage"/>).</summary>
     public async Task SendDataAsync(ReadOnlyMemory<byte> data, IReadOnlyList<string> lines, CancellationToken cancellationToken)
     {
-        const int shownLines = 200;
-        foreach (var line in lines.Take(shownLines))
-        {
-            _transcript.Add(TranscriptDirection.Sent, _redactor.Redact(line));
-        }
-
-        if (lines.Count > shownLines)
-        {
-            _transcript.Info($"… {lines.Count - shownLines} more message lines not shown");
-        }
-
+        _transcript.AddMessage(lines, _redactor.Redact, _options.MaxTranscriptBodyBytes);
         await _stream.WriteAsync(data, cancellationToken).ConfigureAwait(false);
         await _stream.FlushAsync(cancellationToken).ConfigureAwait(false);
     }

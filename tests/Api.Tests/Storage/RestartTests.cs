@@ -1,9 +1,13 @@
+using System.Security.Cryptography;
+using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using SmtpProbeHub.Api.Dispatch;
 using SmtpProbeHub.Api.Storage;
+using SmtpProbeHub.Api.Storage.Sqlite;
 using SmtpProbeHub.Api.Tests.Support;
 using SmtpProbeHub.Probe.Model;
+using SmtpProbeHub.Probe.Serialization;
 
 namespace SmtpProbeHub.Api.Tests.Storage;
 
@@ -122,5 +126,39 @@ public sealed class RestartTests
         await using var reader = await command.ExecuteReaderAsync(TestContext.Current.CancellationToken);
         await reader.ReadAsync(TestContext.Current.CancellationToken);
         Assert.Equal(reader.GetInt32(1), reader.GetInt32(0));
+    }
+
+    [Fact]
+    public async Task DatabaseFromBeforeRetention_IsSwitchedToIncrementalAutoVacuum_AndItsProbesStayReadableWithTheirBodysDigest()
+    {
+        var data = Directory.CreateTempSubdirectory("hubtest-").FullName;
+        var id = Guid.CreateVersion7();
+        var plan = JsonSerializer.Serialize(new ProbePlan { To = ["a@corp.test"], Message = new MessagePlan { Body = "an old body" } }, ProbeJson.Options);
+        // What the hub before retention left: schema 2, no auto-vacuum, bodies stored whole without a digest.
+        await using (var connection = new SqliteConnection($"Data Source={Path.Combine(data, "smtpprobehub.db")};Pooling=false"))
+        {
+            await connection.OpenAsync(TestContext.Current.CancellationToken);
+            await using var command = connection.CreateCommand();
+            command.CommandText = $"""
+                PRAGMA journal_mode=WAL;
+                CREATE TABLE schema_version (Version INTEGER NOT NULL);
+                {SchemaMigrator.Scripts[0].Sql}
+                {SchemaMigrator.Scripts[1].Sql}
+                INSERT INTO schema_version VALUES (1), (2);
+                INSERT INTO probes (Id, CreatedAtMs, Status, PlanJson) VALUES ('{id.ToString().ToUpperInvariant()}', 0, 'Completed', $plan);
+                """;
+            command.Parameters.AddWithValue("$plan", plan);
+            await command.ExecuteNonQueryAsync(TestContext.Current.CancellationToken);
+        }
+
+        Assert.Equal(0, await new DatabaseFile(data).AutoVacuumAsync());
+        await using var hub = new HubFactory(new FakeRunner(), new() { ["Hub:Retention:MaxAgeDays"] = "0" }, data);
+        var probe = await (await hub.CreateClient().GetAsync($"/api/v1/probes/{id}", TestContext.Current.CancellationToken)).JsonAsync();
+
+        Assert.Equal(2, await new DatabaseFile(data).AutoVacuumAsync());
+        var message = probe.GetProperty("message");
+        Assert.Equal("an old body", message.GetProperty("body").GetString());
+        Assert.False(message.GetProperty("bodyTruncated").GetBoolean());
+        Assert.Equal(Convert.ToHexStringLower(SHA256.HashData("an old body"u8)), message.GetProperty("bodySha256").GetString());
     }
 }

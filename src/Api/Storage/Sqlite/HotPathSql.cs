@@ -21,8 +21,9 @@ internal static class HotPathSql
     public static async Task InsertProbeAsync(HubDbContext db, ProbeRow probe, IEnumerable<RunRow> runs, CancellationToken cancellationToken)
     {
         await db.Database.ExecuteSqlAsync($"""
-            INSERT INTO probes (Id, CreatedAtMs, Status, PlanJson, Server, Domain, EndedAtMs)
-            VALUES ({Key(probe.Id)}, {probe.CreatedAtMs}, {probe.Status}, {probe.PlanJson}, {probe.Server}, {probe.Domain}, {probe.EndedAtMs})
+            INSERT INTO probes (Id, CreatedAtMs, Status, PlanJson, Server, Domain, EndedAtMs, BodyBytes, BodySha256, BodyTruncated)
+            VALUES ({Key(probe.Id)}, {probe.CreatedAtMs}, {probe.Status}, {probe.PlanJson}, {probe.Server}, {probe.Domain}, {probe.EndedAtMs},
+                {probe.BodyBytes}, {probe.BodySha256}, {probe.BodyTruncated})
             """, cancellationToken);
         foreach (var run in runs)
         {

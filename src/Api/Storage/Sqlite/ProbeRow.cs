@@ -19,4 +19,13 @@ internal sealed class ProbeRow
     public string? Domain { get; set; }
 
     public long? EndedAtMs { get; set; }
+
+    /// <summary>Size of the whole message body in UTF-8 bytes (null in rows older than schema 3: their body is whole).</summary>
+    public long? BodyBytes { get; set; }
+
+    /// <summary>SHA-256 of the whole message body, lower-case hex (null in rows older than schema 3).</summary>
+    public string? BodySha256 { get; set; }
+
+    /// <summary>True when <see cref="PlanJson"/> holds only the start of the body.</summary>
+    public bool BodyTruncated { get; set; }
 }

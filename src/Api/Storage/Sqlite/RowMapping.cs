@@ -8,7 +8,9 @@ namespace SmtpProbeHub.Api.Storage.Sqlite;
 /// <summary>Rows ↔ records. JSON columns use the contract's own JSON options.</summary>
 internal static class RowMapping
 {
-    public static ProbeRow ToRow(ProbeRecord probe) => new()
+    public static ProbeRow ToRow(ProbeRecord probe) => ToRow(probe, StoredBody.Of(probe));
+
+    private static ProbeRow ToRow(ProbeRecord probe, StoredBody body) => new()
     {
         Id = probe.Id,
         CreatedAtMs = probe.CreatedAt.ToUnixTimeMilliseconds(),
@@ -17,6 +19,9 @@ internal static class RowMapping
         Server = probe.Plan.Server?.ToLowerInvariant(),
         Domain = DomainOf(probe.Plan),
         EndedAtMs = probe.EndedAt?.ToUnixTimeMilliseconds(),
+        BodyBytes = body.Bytes,
+        BodySha256 = body.Sha256,
+        BodyTruncated = body.Truncated,
     };
 
     public static RunRow ToRow(RunRecord run) => new()
@@ -42,15 +47,20 @@ internal static class RowMapping
         row.TranscriptJson = ended.Result is null ? Json(ended.Transcript) : null;
     }
 
-    public static ProbeRecord ToRecord(ProbeRow row, IEnumerable<RunRow> runs) => new()
+    public static ProbeRecord ToRecord(ProbeRow row, IEnumerable<RunRow> runs)
     {
-        Id = row.Id,
-        CreatedAt = DateTimeOffset.FromUnixTimeMilliseconds(row.CreatedAtMs),
-        Status = Enum.Parse<ProbeStatus>(row.Status),
-        Plan = Read<ProbePlan>(row.PlanJson),
-        EndedAt = row.EndedAtMs is { } ended ? DateTimeOffset.FromUnixTimeMilliseconds(ended) : null,
-        Runs = [.. runs.OrderBy(r => r.Ordinal).Select(ToRecord)],
-    };
+        var plan = Read<ProbePlan>(row.PlanJson);
+        return new()
+        {
+            Id = row.Id,
+            CreatedAt = DateTimeOffset.FromUnixTimeMilliseconds(row.CreatedAtMs),
+            Status = Enum.Parse<ProbeStatus>(row.Status),
+            Plan = plan,
+            Body = row is { BodyBytes: { } bytes, BodySha256: { } sha256 } ? new StoredBody(bytes, sha256, row.BodyTruncated) : StoredBody.Whole(plan.Message.Body),
+            EndedAt = row.EndedAtMs is { } ended ? DateTimeOffset.FromUnixTimeMilliseconds(ended) : null,
+            Runs = [.. runs.OrderBy(r => r.Ordinal).Select(ToRecord)],
+        };
+    }
 
     public static RunRecord ToRecord(RunRow row) => new()
     {

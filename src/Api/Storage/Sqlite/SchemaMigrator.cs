@@ -4,12 +4,13 @@ namespace SmtpProbeHub.Api.Storage.Sqlite;
 
 /// <summary>
 /// Brings the SQLite schema up to date: a <c>schema_version</c> table records which numbered script ran,
-/// each new script runs once in its own transaction. Schema changes are a new entry at the end of
-/// <see cref="Scripts"/>, never an edit of an old one. A database written by a newer hub is refused.
+/// each new script runs once in its own transaction (or, for what SQLite cannot do in one, such as VACUUM, outside
+/// any: those must be safe to run twice). Schema changes are a new entry at the end of <see cref="Scripts"/>, never
+/// an edit of an old one. A database written by a newer hub is refused.
 /// </summary>
 internal static class SchemaMigrator
 {
-    public static readonly IReadOnlyList<string> Scripts =
+    public static readonly IReadOnlyList<SchemaScript> Scripts =
     [
         // 1: probes and runs
         """
@@ -52,7 +53,22 @@ internal static class SchemaMigrator
         CREATE INDEX IX_agent_identities_TokenName ON agent_identities (TokenName);
         """,
 
-        // 3: this database's identity, so a file deleted or replaced under a running hub is noticed (DatabaseFileGuard);
+        // 3: the message body is stored cut to Hub:Storage:MaxStoredBodyBytes; the whole body's size and digest stay.
+        // Older rows keep their whole body and NULL here (the digest is then computed from it on reading).
+        """
+        ALTER TABLE probes ADD COLUMN BodyBytes INTEGER NULL;
+        ALTER TABLE probes ADD COLUMN BodySha256 TEXT NULL;
+        ALTER TABLE probes ADD COLUMN BodyTruncated INTEGER NOT NULL DEFAULT 0;
+        """,
+
+        // 4: incremental auto-vacuum, so the pages retention frees can be given back to the file system (PRAGMA
+        // incremental_vacuum after each sweep). The mode of a database that has tables changes only with a VACUUM,
+        // which rewrites the whole file once: quick on a new database, seconds to minutes on a large old one, and
+        // it needs free disk space as large as the file. VACUUM cannot run inside a transaction.
+        new("PRAGMA auto_vacuum=INCREMENTAL; VACUUM;", InTransaction: false,
+            Notice: "switching the database to incremental auto-vacuum: a one-time VACUUM rewrites the whole file (needs free disk space as large as the file)"),
+
+        // 5: this database's identity, so a file deleted or replaced under a running hub is noticed (DatabaseFileGuard);
         // CheckedAtMs is what the readiness check writes to prove storage can write.
         """
         CREATE TABLE store_identity (Marker TEXT NOT NULL, CheckedAtMs INTEGER NULL);
@@ -60,7 +76,7 @@ internal static class SchemaMigrator
         """,
     ];
 
-    public static async Task<int> MigrateAsync(DbConnection connection, CancellationToken cancellationToken)
+    public static async Task<int> MigrateAsync(DbConnection connection, ILogger logger, CancellationToken cancellationToken)
     {
         // WAL lets readers (GET, SSE replay) run while a run's result is written.
         await ExecuteAsync(connection, null, "PRAGMA journal_mode=WAL;", cancellationToken);
@@ -74,8 +90,23 @@ internal static class SchemaMigrator
 
         for (var version = current + 1; version <= Scripts.Count; version++)
         {
+            var script = Scripts[version - 1];
+            if (script.Notice is { } notice && current > 0)
+            {
+                // Only on an upgrade: on a new database every step is quick and there is nothing to explain.
+                logger.LogWarning("Schema {Version}: {Notice}", version, notice);
+            }
+
+            if (!script.InTransaction)
+            {
+                // Interrupted before its version is recorded, it runs again at the next start: hence safe to repeat.
+                await ExecuteAsync(connection, null, script.Sql, cancellationToken);
+                await ExecuteAsync(connection, null, $"INSERT INTO schema_version (Version) VALUES ({version});", cancellationToken);
+                continue;
+            }
+
             await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-            await ExecuteAsync(connection, transaction, Scripts[version - 1], cancellationToken);
+            await ExecuteAsync(connection, transaction, script.Sql, cancellationToken);
             await ExecuteAsync(connection, transaction, $"INSERT INTO schema_version (Version) VALUES ({version});", cancellationToken);
             await transaction.CommitAsync(cancellationToken);
         }
@@ -97,4 +128,13 @@ internal static class SchemaMigrator
         command.CommandText = sql;
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
+}
+
+/// <summary>One numbered schema step. A plain string is a script run in a transaction.</summary>
+/// <param name="Sql">The statements.</param>
+/// <param name="InTransaction">False for statements SQLite refuses inside a transaction (VACUUM); they must be safe to repeat.</param>
+/// <param name="Notice">Logged before the step runs, for steps an operator should know about (slow, disk-hungry).</param>
+internal sealed record SchemaScript(string Sql, bool InTransaction = true, string? Notice = null)
+{
+    public static implicit operator SchemaScript(string sql) => new(sql);
 }

@@ -20,7 +20,7 @@ internal sealed partial class SqliteProbeStore(
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var connection = db.Database.GetDbConnection();
         await connection.OpenAsync(cancellationToken);
-        await SchemaMigrator.MigrateAsync(connection, cancellationToken);
+        await SchemaMigrator.MigrateAsync(connection, logger, cancellationToken);
         await guard.RememberAsync(cancellationToken);
     }
 
