@@ -5,8 +5,9 @@ using Microsoft.AspNetCore.Mvc;
 namespace SmtpProbeHub.Api.Problems;
 
 /// <summary>
-/// Turns exceptions into ProblemDetails: unreadable input (malformed JSON, an unknown enum value, a
-/// query value of the wrong type) is a 400 naming the field; anything else is a 500 without details.
+/// Turns exceptions into ProblemDetails: malformed JSON is a 400 invalid_json naming the field; another bad request (a
+/// query value of the wrong type, a body over the limit, cut short or too slow) gets its status's problem; anything
+/// else is a 500 without details.
 /// </summary>
 internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILogger<ProblemExceptionHandler> logger) : IExceptionHandler
 {
@@ -15,32 +16,12 @@ internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, I
         ProblemDetails problem;
         if (exception is BadHttpRequestException bad)
         {
-            var json = exception.InnerException as JsonException;
-            var field = json?.Path is { Length: > 0 } path ? JsonPathToField(path) : null;
-            problem = new ProblemDetails
-            {
-                Status = bad.StatusCode,
-                Type = json is null ? ProblemTypes.Validation : ProblemTypes.InvalidJson,
-                Title = json is null ? "The request is invalid." : "The request body is not valid JSON for this endpoint.",
-                // JsonException messages name the path and position, never the content: safe to show.
-                Detail = json?.Message ?? bad.Message,
-                Extensions = { ["code"] = json is null ? "bad_request" : "invalid_json" },
-            };
-            if (field is not null)
-            {
-                problem.Extensions["errors"] = new Dictionary<string, string[]> { [field] = [json!.Message] };
-            }
+            problem = FromBadRequest(bad);
         }
         else
         {
             logger.LogError(exception, "Unhandled error on {Method} {Path}", httpContext.Request.Method, httpContext.Request.Path);
-            problem = new ProblemDetails
-            {
-                Status = StatusCodes.Status500InternalServerError,
-                Type = ProblemTypes.Internal,
-                Title = "The hub failed to handle the request.",
-                Extensions = { ["code"] = "internal_error" },
-            };
+            problem = new ProblemDetails { Status = StatusCodes.Status500InternalServerError };
         }
 
         httpContext.Response.StatusCode = problem.Status!.Value;
@@ -49,4 +30,34 @@ internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, I
 
     /// <summary>"$.timeouts.totalSeconds" → "timeouts.totalSeconds"; "$.to[1]" → "to[1]".</summary>
     internal static string JsonPathToField(string path) => path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : path.TrimStart('$');
+
+    // Problems without a code get type, title and code from their status (StatusProblems.Customize).
+    private static ProblemDetails FromBadRequest(BadHttpRequestException bad)
+    {
+        if (bad.InnerException is JsonException json)
+        {
+            // "$" (the body as a whole: cut short, not an object) names no field.
+            var field = json.Path is { } path && JsonPathToField(path) is { Length: > 0 } named ? named : null;
+            // JsonException messages name the path and position, never the content: safe to show.
+            var problem = InvalidJson(field is null ? json.Message : $"{field}: {json.Message}");
+            if (field is not null)
+            {
+                problem.Extensions["errors"] = new Dictionary<string, string[]> { [field] = [json.Message] };
+            }
+
+            return problem;
+        }
+
+        // The framework names the parameter or the limit ("Request body too large. The max request body size is 30000000 bytes.").
+        return new ProblemDetails { Status = bad.StatusCode, Detail = bad.Message };
+    }
+
+    private static ProblemDetails InvalidJson(string detail) => new()
+    {
+        Status = StatusCodes.Status400BadRequest,
+        Type = ProblemTypes.InvalidJson,
+        Title = "The request body is not valid JSON for this endpoint.",
+        Detail = detail,
+        Extensions = { ["code"] = "invalid_json" },
+    };
 }

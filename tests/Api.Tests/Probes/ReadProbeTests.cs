@@ -25,8 +25,7 @@ public sealed class ReadProbeTests
 
         var response = await hub.CreateClient().GetAsync("/api/v1/probes/not-a-guid", TestContext.Current.CancellationToken);
 
-        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        await response.IsProblemAsync(HttpStatusCode.NotFound, "not_found");
     }
 
     [Fact]
