@@ -67,7 +67,7 @@ internal static class ListProbes
             return parsed;
         }
 
-        errors[field] = [$"{field} must be one of: {string.Join(", ", Enum.GetNames<T>().Select(n => char.ToLowerInvariant(n[0]) + n[1..]))}."];
+        errors[field] = [Problems.EnumNamesConverter.Expected<T>()];
         return null;
     }
 }

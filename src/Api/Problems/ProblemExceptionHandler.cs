@@ -38,7 +38,7 @@ internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, I
         {
             // "$" (the body as a whole: cut short, not an object) names no field.
             var field = json.Path is { } path && JsonPathToField(path) is { Length: > 0 } named ? named : null;
-            // JsonException messages name the path and position, never the content: safe to show.
+            // JsonException messages name the path and position, or the allowed values, never the content: safe to show.
             var problem = InvalidJson(field is null ? json.Message : $"{field}: {json.Message}");
             if (field is not null)
             {

@@ -13,6 +13,8 @@ internal static class ProblemServiceCollectionExtensions
         services.ConfigureHttpJsonOptions(o =>
         {
             ProbeJson.Configure(o.SerializerOptions);
+            // First, so it is the one chosen for every enum: same names, but an error that lists them.
+            o.SerializerOptions.Converters.Insert(0, new EnumNamesConverter());
             // A misspelt field ("form") is an error, not silently a default.
             o.SerializerOptions.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
         });

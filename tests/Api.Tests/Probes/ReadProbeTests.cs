@@ -81,18 +81,19 @@ public sealed class ReadProbeTests
     }
 
     [Theory]
-    [InlineData("status=sideways", "status")]
-    [InlineData("verdict=maybe", "verdict")]
-    [InlineData("page=0", "page")]
-    [InlineData("pageSize=1000", "pageSize")]
-    public async Task List_BadFilter_Returns400NamingIt(string query, string field)
+    [InlineData("status=sideways", "status", "expected one of running, completed, canceled")]
+    [InlineData("status=1", "status", "expected one of running, completed, canceled")]
+    [InlineData("verdict=maybe", "verdict", "expected one of passed, failed")]
+    [InlineData("page=0", "page", "page starts at 1.")]
+    [InlineData("pageSize=1000", "pageSize", "pageSize must be between 1 and 200.")]
+    public async Task List_BadFilter_Returns400NamingIt(string query, string field, string message)
     {
         await using var hub = new HubFactory(new FakeRunner());
 
         var response = await hub.CreateClient().GetAsync("/api/v1/probes?" + query, TestContext.Current.CancellationToken);
 
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.True((await response.JsonAsync()).GetProperty("errors").TryGetProperty(field, out _));
+        var problem = await response.IsProblemAsync(HttpStatusCode.BadRequest, "validation_failed");
+        Assert.Equal([message], problem.GetProperty("errors").GetProperty(field).EnumerateArray().Select(e => e.GetString()));
     }
 
     [Fact]

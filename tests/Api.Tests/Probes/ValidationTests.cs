@@ -85,6 +85,25 @@ public sealed class ValidationTests
     }
 
     [Theory]
+    [InlineData("""{"to":["alice@corp.test"],"tls":"bogus"}""", "tls", "expected one of none, opportunistic, required, implicit")]
+    [InlineData("""{"to":["alice@corp.test"],"tls":3}""", "tls", "expected one of none, opportunistic, required, implicit")]
+    [InlineData("""{"to":["alice@corp.test"],"quitAfter":"nope"}""", "quitAfter",
+        "expected one of resolve, connect, banner, ehlo, helo, starttls, auth, mail, rcpt, data, message, quit")]
+    [InlineData("""{"to":["alice@corp.test"],"dsn":{"notify":["success","sometimes"]}}""", "dsn.notify[1]", "expected one of never, success, failure, delay")]
+    [InlineData("""{"to":["alice@corp.test"],"auth":{"username":"u","password":"p","mechanism":"md5"}}""", "auth.mechanism", "expected one of plain, login")]
+    public async Task Post_UnknownEnumValue_NamesTheAllowedValues_AsTheJsonSpellsThem(string json, string field, string expected)
+    {
+        await using var hub = new HubFactory(new FakeRunner());
+
+        var response = await hub.CreateClient().PostJsonAsync("/api/v1/probes", json);
+
+        var problem = await response.IsProblemAsync(HttpStatusCode.BadRequest, "invalid_json");
+        Assert.Equal([expected], problem.GetProperty("errors").GetProperty(field).EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal($"{field}: {expected}", problem.GetProperty("detail").GetString());
+        Assert.DoesNotContain("System.", problem.ToString());
+    }
+
+    [Theory]
     [InlineData("wait=-1")]
     [InlineData("wait=301")]
     public async Task Post_WaitOutOfRange_Returns400(string query)
