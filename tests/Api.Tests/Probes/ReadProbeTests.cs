@@ -86,6 +86,8 @@ public sealed class ReadProbeTests
     [InlineData("verdict=maybe", "verdict", "expected one of passed, failed")]
     [InlineData("page=0", "page", "page starts at 1.")]
     [InlineData("pageSize=1000", "pageSize", "pageSize must be between 1 and 200.")]
+    [InlineData("page=10737420&pageSize=200", "page", "page must be at most 10737419 with pageSize 200.")]
+    [InlineData("page=2147483647", "page", "page must be at most 42949673 with pageSize 50.")]
     [InlineData("page=x", "page", "page must be a whole number.")]
     [InlineData("page=99999999999", "page", "page must be a whole number.")]
     [InlineData("pageSize=many", "pageSize", "pageSize must be a whole number.")]
@@ -98,5 +100,18 @@ public sealed class ReadProbeTests
 
         var problem = await response.IsProblemAsync(HttpStatusCode.BadRequest, "validation_failed");
         Assert.Equal([message], problem.GetProperty("errors").GetProperty(field).EnumerateArray().Select(e => e.GetString()));
+    }
+
+    [Fact]
+    public async Task List_LastPageBeforeTheOffsetOverflows_IsEmpty_NotPageOne()
+    {
+        await using var hub = new HubFactory(new FakeRunner());
+        var client = hub.CreateClient();
+        await client.PostJsonAsync("/api/v1/probes?wait=10", """{"to":["alice@corp.test"]}""");
+
+        var body = await (await client.GetAsync("/api/v1/probes?page=10737419&pageSize=200", TestContext.Current.CancellationToken)).JsonAsync();
+
+        Assert.Equal(1, body.GetProperty("total").GetInt32());
+        Assert.Equal(0, body.GetProperty("items").GetArrayLength());
     }
 }
