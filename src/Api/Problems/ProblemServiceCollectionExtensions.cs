@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using Grpc.AspNetCore.Server;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Mvc;
 using SmtpProbeHub.Probe.Serialization;
 
@@ -24,12 +25,13 @@ internal static class ProblemServiceCollectionExtensions
         services.AddSingleton<IProblemDetailsWriter, ProblemJsonWriter>();
         services.AddProblemDetails(o => o.CustomizeProblemDetails = StatusProblems.Customize);
         services.AddExceptionHandler<ProblemExceptionHandler>();
+        services.Configure<KestrelServerOptions>(RequestLimits.ConfigureKestrel);
         return services;
     }
 
     /// <summary>
-    /// Every error answer as a problem: exceptions, and statuses set without a body (no route, wrong method, 415, 413).
-    /// gRPC calls are left to gRPC, which reports in its own headers and trailers.
+    /// Every error answer as a problem: exceptions, statuses set without a body (no route, wrong method, 415, 413)
+    /// and the hub's request limits. gRPC calls are left to gRPC, which reports in its own headers and trailers.
     /// </summary>
     public static IApplicationBuilder UseProblemResponses(this IApplicationBuilder app)
     {
@@ -45,6 +47,7 @@ internal static class ProblemServiceCollectionExtensions
             var problems = http.RequestServices.GetRequiredService<IProblemDetailsService>();
             return problems.WriteAsync(new ProblemDetailsContext { HttpContext = http, ProblemDetails = new ProblemDetails() }).AsTask();
         });
+        app.UseRequestLimits();
         return app;
     }
 
