@@ -1,7 +1,7 @@
 using System.Text.Json.Serialization;
 using Grpc.AspNetCore.Server;
-using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using SmtpProbeHub.Probe.Serialization;
 
 namespace SmtpProbeHub.Api.Problems;

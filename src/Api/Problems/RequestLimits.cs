@@ -31,7 +31,7 @@ internal static class RequestLimits
 
     public static IApplicationBuilder UseRequestLimits(this IApplicationBuilder app) => app.Use(async (context, next) =>
     {
-        if (Exceeded(context) is { } problem && !ProblemServiceCollectionExtensions.IsGrpc(context))
+        if (!ProblemServiceCollectionExtensions.IsGrpc(context) && Exceeded(context) is { } problem)
         {
             await problem.ExecuteAsync(context);
             return;
