@@ -25,8 +25,7 @@ builder.Services
     .AddSwaggerServices();
 
 var app = builder.Build();
-app.UseExceptionHandler();
-app.UseStatusCodePages();
+app.UseProblemResponses();
 app.UseEndpointSeparation();
 app.UseMiddleware<ApiKeyMiddleware>();
 app.UseRateLimiter();

@@ -8,6 +8,7 @@ namespace SmtpProbeHub.Api.Probes;
 internal static class ListProbes
 {
     public const int MaxPageSize = 200;
+    public const int DefaultPageSize = 50;
 
     /// <param name="status">running | completed | canceled.</param>
     /// <param name="verdict">passed | failed: probes with at least one run of that verdict.</param>
@@ -35,6 +36,11 @@ internal static class ListProbes
         {
             errors["pageSize"] = [$"pageSize must be between 1 and {MaxPageSize}."];
         }
+        else if (page is { } p && p > LastPage(pageSize ?? DefaultPageSize))
+        {
+            // The store skips (page - 1) × pageSize rows, an int: past this it overflowed and answered page 1.
+            errors["page"] = [$"page must be at most {LastPage(pageSize ?? DefaultPageSize)} with pageSize {pageSize ?? DefaultPageSize}."];
+        }
 
         if (createdAfter is { } a && createdBefore is { } b && a > b)
         {
@@ -49,7 +55,7 @@ internal static class ListProbes
         var query = new ProbeQuery
         {
             Status = statusValue, Verdict = verdictValue, Agent = agent, Server = server, Domain = domain,
-            CreatedFrom = createdAfter, CreatedTo = createdBefore, Page = page ?? 1, PageSize = pageSize ?? 50,
+            CreatedFrom = createdAfter, CreatedTo = createdBefore, Page = page ?? 1, PageSize = pageSize ?? DefaultPageSize,
         };
         var result = await store.ListAsync(query, cancellationToken);
         return TypedResults.Ok(new ProbeListView([.. result.Items.Select(p => ProbeViews.From(p, withDetail: false))], query.Page, query.PageSize, result.Total));
@@ -67,7 +73,10 @@ internal static class ListProbes
             return parsed;
         }
 
-        errors[field] = [$"{field} must be one of: {string.Join(", ", Enum.GetNames<T>().Select(n => char.ToLowerInvariant(n[0]) + n[1..]))}."];
+        errors[field] = [Problems.EnumNamesConverter.Expected<T>()];
         return null;
     }
+
+    /// <summary>The last page whose first row, (page - 1) × pageSize, is still an int.</summary>
+    private static long LastPage(int pageSize) => (long)int.MaxValue / pageSize + 1;
 }

@@ -7,15 +7,20 @@ namespace SmtpProbeHub.Api.Problems;
 /// <summary>Builds the hub's problem responses: every one has a stable type, a title, a code and, for bad input, the fields.</summary>
 public static class Problem
 {
-    public static ProblemHttpResult Validation(IReadOnlyDictionary<string, string[]> errors) =>
-        TypedResults.Problem(new HttpValidationProblemDetails(errors.ToDictionary(e => e.Key, e => e.Value))
+    public const string ValidationTitle = "The request is invalid.";
+
+    public static ProblemHttpResult Validation(IReadOnlyDictionary<string, string[]> errors) => TypedResults.Problem(ValidationDetails(errors));
+
+    /// <summary>The 400 naming each invalid field; also what the exception handler answers for a query value that does not parse.</summary>
+    public static HttpValidationProblemDetails ValidationDetails(IReadOnlyDictionary<string, string[]> errors) =>
+        new(errors.ToDictionary(e => e.Key, e => e.Value))
         {
             Status = StatusCodes.Status400BadRequest,
             Type = ProblemTypes.Validation,
-            Title = "The request is invalid.",
+            Title = ValidationTitle,
             Detail = $"Invalid field(s): {string.Join(", ", errors.Keys)}. Nothing was sent to any server.",
             Extensions = { ["code"] = "validation_failed" },
-        });
+        };
 
     public static ProblemHttpResult NotFound(string detail) =>
         Create(StatusCodes.Status404NotFound, ProblemTypes.NotFound, "Not found.", detail, "not_found");
@@ -32,6 +37,13 @@ public static class Problem
         new StorageUnavailableResult(Create(StatusCodes.Status503ServiceUnavailable, ProblemTypes.StorageUnavailable, "Storage is unavailable.",
             $"{unavailable.Reason}. Nothing was recorded and nothing was sent; retry later.", "storage_unavailable",
             new Dictionary<string, object?> { ["retryAfterSeconds"] = StorageUnavailableResult.RetryAfterSeconds }));
+
+    /// <summary>A problem that its status describes (<see cref="StatusProblems"/>), with the detail of this occurrence.</summary>
+    public static ProblemHttpResult ForStatus(int status, string? detail)
+    {
+        var (type, title, code) = StatusProblems.For(status);
+        return Create(status, type, title, detail, code);
+    }
 
     public static ProblemHttpResult Create(int status, string type, string title, string? detail, string code, IDictionary<string, object?>? extensions = null)
     {

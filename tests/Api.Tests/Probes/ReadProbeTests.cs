@@ -25,8 +25,7 @@ public sealed class ReadProbeTests
 
         var response = await hub.CreateClient().GetAsync("/api/v1/probes/not-a-guid", TestContext.Current.CancellationToken);
 
-        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        await response.IsProblemAsync(HttpStatusCode.NotFound, "not_found");
     }
 
     [Fact]
@@ -82,28 +81,37 @@ public sealed class ReadProbeTests
     }
 
     [Theory]
-    [InlineData("status=sideways", "status")]
-    [InlineData("verdict=maybe", "verdict")]
-    [InlineData("page=0", "page")]
-    [InlineData("pageSize=1000", "pageSize")]
-    public async Task List_BadFilter_Returns400NamingIt(string query, string field)
+    [InlineData("status=sideways", "status", "expected one of running, completed, canceled")]
+    [InlineData("status=1", "status", "expected one of running, completed, canceled")]
+    [InlineData("verdict=maybe", "verdict", "expected one of passed, failed")]
+    [InlineData("page=0", "page", "page starts at 1.")]
+    [InlineData("pageSize=1000", "pageSize", "pageSize must be between 1 and 200.")]
+    [InlineData("page=10737420&pageSize=200", "page", "page must be at most 10737419 with pageSize 200.")]
+    [InlineData("page=2147483647", "page", "page must be at most 42949673 with pageSize 50.")]
+    [InlineData("page=x", "page", "page must be a whole number.")]
+    [InlineData("page=99999999999", "page", "page must be a whole number.")]
+    [InlineData("pageSize=many", "pageSize", "pageSize must be a whole number.")]
+    [InlineData("createdAfter=yesterday", "createdAfter", "createdAfter must be a date and time in ISO 8601 (2026-01-31T12:00:00Z).")]
+    public async Task List_BadFilter_Returns400NamingIt(string query, string field, string message)
     {
         await using var hub = new HubFactory(new FakeRunner());
 
         var response = await hub.CreateClient().GetAsync("/api/v1/probes?" + query, TestContext.Current.CancellationToken);
 
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.True((await response.JsonAsync()).GetProperty("errors").TryGetProperty(field, out _));
+        var problem = await response.IsProblemAsync(HttpStatusCode.BadRequest, "validation_failed");
+        Assert.Equal([message], problem.GetProperty("errors").GetProperty(field).EnumerateArray().Select(e => e.GetString()));
     }
 
     [Fact]
-    public async Task List_BadTime_Returns400Problem()
+    public async Task List_LastPageBeforeTheOffsetOverflows_IsEmpty_NotPageOne()
     {
         await using var hub = new HubFactory(new FakeRunner());
+        var client = hub.CreateClient();
+        await client.PostJsonAsync("/api/v1/probes?wait=10", """{"to":["alice@corp.test"]}""");
 
-        var response = await hub.CreateClient().GetAsync("/api/v1/probes?createdAfter=yesterday", TestContext.Current.CancellationToken);
+        var body = await (await client.GetAsync("/api/v1/probes?page=10737419&pageSize=200", TestContext.Current.CancellationToken)).JsonAsync();
 
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(1, body.GetProperty("total").GetInt32());
+        Assert.Equal(0, body.GetProperty("items").GetArrayLength());
     }
 }

@@ -85,6 +85,40 @@ public sealed class ValidationTests
     }
 
     [Theory]
+    [InlineData("""{"to":["alice@corp.test"],"tls":"bogus"}""", "tls", "expected one of none, opportunistic, required, implicit")]
+    [InlineData("""{"to":["alice@corp.test"],"tls":3}""", "tls", "expected one of none, opportunistic, required, implicit")]
+    [InlineData("""{"to":["alice@corp.test"],"quitAfter":"nope"}""", "quitAfter",
+        "expected one of resolve, connect, banner, ehlo, helo, starttls, auth, mail, rcpt, data, message, quit")]
+    [InlineData("""{"to":["alice@corp.test"],"dsn":{"notify":["success","sometimes"]}}""", "dsn.notify[1]", "expected one of never, success, failure, delay")]
+    [InlineData("""{"to":["alice@corp.test"],"auth":{"username":"u","password":"p","mechanism":"md5"}}""", "auth.mechanism", "expected one of plain, login")]
+    public async Task Post_UnknownEnumValue_NamesTheAllowedValues_AsTheJsonSpellsThem(string json, string field, string expected)
+    {
+        await using var hub = new HubFactory(new FakeRunner());
+
+        var response = await hub.CreateClient().PostJsonAsync("/api/v1/probes", json);
+
+        var problem = await response.IsProblemAsync(HttpStatusCode.BadRequest, "invalid_json");
+        Assert.Equal([expected], problem.GetProperty("errors").GetProperty(field).EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal($"{field}: {expected}", problem.GetProperty("detail").GetString());
+        Assert.DoesNotContain("System.", problem.ToString());
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("null")]
+    public async Task Post_NoBody_Returns400InvalidJson(string body)
+    {
+        var runner = new FakeRunner();
+        await using var hub = new HubFactory(runner);
+
+        var response = await hub.CreateClient().PostJsonAsync("/api/v1/probes", body);
+
+        var problem = await response.IsProblemAsync(HttpStatusCode.BadRequest, "invalid_json");
+        Assert.DoesNotContain("ProbeRequest", problem.ToString());
+        Assert.Equal(0, runner.Calls);
+    }
+
+    [Theory]
     [InlineData("wait=-1")]
     [InlineData("wait=301")]
     public async Task Post_WaitOutOfRange_Returns400(string query)
@@ -98,14 +132,16 @@ public sealed class ValidationTests
     }
 
     [Fact]
-    public async Task Post_WaitNotANumber_Returns400Problem()
+    public async Task Post_WaitNotANumber_Returns400NamingWait()
     {
-        await using var hub = new HubFactory(new FakeRunner());
+        var runner = new FakeRunner();
+        await using var hub = new HubFactory(runner);
 
         var response = await hub.CreateClient().PostJsonAsync("/api/v1/probes?wait=soon", """{"to":["alice@corp.test"]}""");
 
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var problem = await response.IsProblemAsync(HttpStatusCode.BadRequest, "validation_failed");
+        Assert.Equal(["wait must be a whole number."], problem.GetProperty("errors").GetProperty("wait").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal(0, runner.Calls);
     }
 
     [Fact]

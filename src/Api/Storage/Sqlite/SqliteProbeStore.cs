@@ -89,8 +89,10 @@ internal sealed partial class SqliteProbeStore(
         }
 
         var total = await probes.CountAsync(cancellationToken);
+        // Checked: a wrapped negative offset reads as 0 in SQLite, i.e. page 1 for a page far past the end.
+        var skip = checked((query.Page - 1) * query.PageSize);
         var rows = await probes.OrderByDescending(p => p.CreatedAtMs).ThenBy(p => p.Id)
-            .Skip((query.Page - 1) * query.PageSize).Take(query.PageSize).ToListAsync(cancellationToken);
+            .Skip(skip).Take(query.PageSize).ToListAsync(cancellationToken);
         var ids = rows.Select(r => r.Id).ToList();
         var runs = await db.Runs.AsNoTracking().Where(r => ids.Contains(r.ProbeId)).ToListAsync(cancellationToken);
         var byProbe = runs.ToLookup(r => r.ProbeId);
