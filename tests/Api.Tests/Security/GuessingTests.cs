@@ -46,12 +46,11 @@ public sealed class GuessingTests
         var codes = new List<StatusCode>();
         for (var i = 0; i < 20; i++)
         {
-            // The refusal may surface on the hello's write or on the read of the welcome: either way it is the call's status.
-            var refused = await Assert.ThrowsAsync<RpcException>(async () =>
-            {
-                await using var guess = await TestAgentClient.ConnectAsync(hub.Channel(), $"guess-{i}", $"guesser-{i}");
-                await guess.NextAsync(Kind.Welcome);
-            });
+            // The hub refuses before it reads a hello, so the call's status is read without writing anything (a write
+            // racing the refusal would surface as the client's own "cancelled").
+            var headers = new Metadata { { "authorization", $"Bearer guess-{i}" }, { "x-agent-key", new string('k', 32) } };
+            using var call = new Contracts.V1.AgentHub.AgentHubClient(hub.Channel()).Connect(headers, cancellationToken: TestContext.Current.CancellationToken);
+            var refused = await Assert.ThrowsAsync<RpcException>(() => call.ResponseStream.MoveNext(TestContext.Current.CancellationToken));
             codes.Add(refused.StatusCode);
         }
 

@@ -69,7 +69,8 @@ internal sealed class HubProcess : IAsyncDisposable
             "--Hub:Targets:AllowedNetworks:0=127.0.0.0/8",
             .. extraArguments,
         ], new Dictionary<string, string> { ["Hub__EnrollmentTokens__e2e"] = Token });
-        var until = DateTime.UtcNow.AddSeconds(30);
+        // A minute: on a loaded machine a cold start of the hub (JIT, the schema) has taken over 30 s.
+        var until = DateTime.UtcNow.AddSeconds(60);
         while ((RestPort == 0 || GrpcPort == 0) && DateTime.UtcNow < until && !process.HasExited)
         {
             if (Hub.HubBanner.RestPort(process.Output) is { } rest && Hub.HubBanner.GrpcPort(process.Output) is { } grpc)
