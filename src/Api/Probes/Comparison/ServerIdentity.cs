@@ -57,10 +57,10 @@ internal sealed record ServerIdentity(string GreetingHost, string EhloHost, IRea
         return differences;
     }
 
-    /// <summary>What matched, in words: "greeting mx.corp.test, the same EHLO extensions, the same certificate (SHA-256 AA11…)".</summary>
+    /// <summary>What matched, in words: "greeting mx.corp.test, the same EHLO extensions, the same certificate, SHA-256 AA11…".</summary>
     public string Evidence(ServerIdentity other) =>
         $"greeting {GreetingHost}, the same EHLO extensions"
-        + (Thumbprint is { } print && other.Thumbprint is not null ? $", the same certificate (SHA-256 {Short(print)})" : "");
+        + (Thumbprint is { } print && other.Thumbprint is not null ? $", the same certificate, SHA-256 {Short(print)}" : "");
 
     private static string Only(List<string> extensions, string who) =>
         extensions.Count == 0 ? "" : $"only to {who}: {string.Join(", ", extensions)}";

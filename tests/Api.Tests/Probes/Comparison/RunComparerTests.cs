@@ -112,7 +112,7 @@ public sealed class RunComparerTests
         Assert.Equal([outside.Ref], note.Runs);
         Assert.Equal(
             "Outside resolves mx.corp.test (198.51.100.125) for corp.test while inside resolves mx.corp.test (192.0.2.25), "
-            + "and the same server answers at both (greeting mx.corp.test, the same EHLO extensions, the same certificate (SHA-256 AA11))",
+            + "and the same server answers at both (greeting mx.corp.test, the same EHLO extensions, the same certificate, SHA-256 AA11)",
             note.Summary);
         Assert.Contains("normal set-up", note.Cause, StringComparison.Ordinal);
         Assert.StartsWith("All 2 vantage points agree: passed. Note: Outside resolves", comparison.Summary, StringComparison.Ordinal);
