@@ -27,7 +27,8 @@ internal static class TcpConnector
                     // Checked on the resolved address, so a name, an MX answer or a rebinding DNS answer cannot lead around it.
                     transcript.Info($"Not connecting to {endPoint}: the target policy refuses it: {refused.Rule}");
                     attempts.Add($"{endPoint} not allowed: {refused.Rule}");
-                    worst = MostTelling(worst, new ConnectOutcome(null, host.Name, address, DiagnosisCodes.TargetNotAllowed, null));
+                    // No address: nothing was tried (the failure names no address that answered or stayed silent).
+                    worst = MostTelling(worst, new ConnectOutcome(null, host.Name, null, DiagnosisCodes.TargetNotAllowed, null));
                     continue;
                 }
 
@@ -78,8 +79,8 @@ internal static class TcpConnector
     }
 
     /// <summary>
-    /// With several addresses the diagnosis follows the most telling failure: a refusal proves the host is up
-    /// with nothing listening, a timeout points at a firewall; unreachable and other errors say least.
+    /// With several addresses the diagnosis follows the most telling failure: a refusal shows that something at (or
+    /// on the way to) the address answered, a timeout that nothing did; unreachable and other errors say least.
     /// </summary>
     private static ConnectOutcome MostTelling(ConnectOutcome? current, ConnectOutcome candidate)
     {
@@ -96,5 +97,8 @@ internal static class TcpConnector
     }
 }
 
-/// <summary>The connected socket, or why the last attempt failed.</summary>
+/// <summary>
+/// The connected socket, or the most telling failure: its host, the address whose attempt failed that way (null when
+/// no address was tried) and its diagnosis code.
+/// </summary>
 internal sealed record ConnectOutcome(Socket? Socket, string HostName, IPAddress? Address, string? FailureCode, string? Detail);

@@ -20,7 +20,7 @@ internal static class AuthStep
         {
             const string why = "credentials not sent: the connection is not encrypted (allowWithoutTls is off)";
             session.Transcript.Info(why);
-            session.End(scope, StepOutcome.Error, detail: why, diagnosisCode: DiagnosisCodes.AuthRequiresTls);
+            session.End(scope, StepOutcome.Error, detail: why, diagnosisCode: DiagnosisCodes.AuthRequiresTls, diagnosisDetail: why);
             return false;
         }
 

@@ -140,7 +140,8 @@ internal sealed class ProbeSequence(ProbeSession session, MxResolver resolver)
         scope = session.Begin(StepName.Connect);
         var connected = await TcpConnector.ConnectAsync(
             resolved.Hosts, port, session.Targets, session.Pipelines.ForSeconds(Plan.Timeouts.ConnectSeconds), session.Transcript, ct).ConfigureAwait(false);
-        session.Server = new ServerEndpoint(connected.HostName, connected.Socket is null ? null : connected.Address?.ToString(), port);
+        // On failure too: the address tried is what the user (and the comparison) needs ("outside tried 192.0.2.25 and timed out").
+        session.Server = new ServerEndpoint(connected.HostName, connected.Address?.ToString(), port);
         session.HostName = connected.HostName;
         if (connected.Socket is not { } socket)
         {

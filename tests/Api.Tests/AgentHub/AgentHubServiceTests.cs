@@ -166,6 +166,22 @@ public sealed class AgentHubServiceTests : IDisposable
     }
 
     [Fact]
+    public async Task SilentAgent_WithOneRunInFlight_TheDisconnectLineCountsIt()
+    {
+        var http = hub.CreateClient();
+        await using var agent = await Connect("outside-1");
+        var (_, probe) = await http.PostProbeAsync("""{"all":true}""");
+        await agent.NextAsync(Kind.Assignment);
+
+        // No heartbeat: the hub drops the agent and ends (cancels) its run itself.
+        await http.WaitForRunAsync(probe.GetProperty("id").GetString()!, "agentLost", seconds: 10);
+        // Counted before the runs are ended: afterwards none is pending and the line would say 0.
+        Assert.True(
+            await hub.Logs.AnyWithinAsync(l => l.Contains("Agent outside-1") && l.Contains("; 1 run(s) in flight become agentLost"), 5),
+            string.Join("\n", hub.Logs.Lines));
+    }
+
+    [Fact]
     public async Task ProgressBatch_IsTakenLineByLine_InOrder()
     {
         var http = hub.CreateClient();

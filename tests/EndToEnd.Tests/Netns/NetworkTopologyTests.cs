@@ -70,6 +70,23 @@ public sealed class NetworkTopologyTests
     }
 
     [Fact]
+    public async Task ForwardPort_InternetReachesCorpAtThePublicAddress_RemoveRestores()
+    {
+        await using var topology = await NetworkTopology.CreateAsync();
+        using var corpListener = Listen(topology.Corp, TopologyAddresses.CorpMail);
+        var port = PortOf(corpListener);
+
+        await topology.Firewall.ForwardPortAsync(TopologyAddresses.CorpMailPublic, TopologyAddresses.CorpMail, port);
+        Assert.Equal(SocketError.Success, await NetworkTopology.TryConnectAsync(topology.Internet, TopologyAddresses.CorpMailPublic, port, Quick));
+        Assert.Single(topology.Firewall.PortForwards);
+
+        // Without the forward the router answers for the public address itself, and nothing listens there.
+        await topology.Firewall.RemovePortForwardsAsync();
+        Assert.Equal(SocketError.ConnectionRefused, await NetworkTopology.TryConnectAsync(topology.Internet, TopologyAddresses.CorpMailPublic, port, Quick));
+        Assert.Empty(topology.Firewall.PortForwards);
+    }
+
+    [Fact]
     public async Task Build_LeavesTheRootNamespaceAlone()
     {
         var forwardingBefore = await File.ReadAllTextAsync("/proc/sys/net/ipv4/ip_forward", TestContext.Current.CancellationToken);

@@ -22,7 +22,8 @@ public sealed partial class KbNetwork : IAsyncLifetime
     private PostfixInstance? _postfix;
     private DnsmasqInstance? _corpDns;
     private DnsmasqInstance? _internetDns;
-    private bool _publicDnsStale;
+    private bool _publicDnsChanged;
+    private bool _portForwarded;
     private string? _postfixKnob;
 
     internal NetworkTopology Topology => _topology ?? throw new InvalidOperationException("Not started.");
@@ -58,14 +59,20 @@ public sealed partial class KbNetwork : IAsyncLifetime
         }
     }
 
-    /// <summary>Back to everything open: no router rules, the public DNS says what corp's says, Postfix accepts everyone.</summary>
+    /// <summary>Back to everything open: no router rules or port forwards, the public DNS says what corp's says, Postfix accepts everyone.</summary>
     public async Task ResetAsync()
     {
         await Topology.Firewall.AllowAllAsync();
-        if (_publicDnsStale)
+        if (_portForwarded)
+        {
+            await Topology.Firewall.RemovePortForwardsAsync();
+            _portForwarded = false;
+        }
+
+        if (_publicDnsChanged)
         {
             await ServePublicZoneAsync(ScenarioZones.Current());
-            _publicDnsStale = false;
+            _publicDnsChanged = false;
         }
 
         if (_postfixKnob is not null)
@@ -83,7 +90,20 @@ public sealed partial class KbNetwork : IAsyncLifetime
     public async Task ServeStalePublicMxAsync()
     {
         await ServePublicZoneAsync(ScenarioZones.Stale());
-        _publicDnsStale = true;
+        _publicDnsChanged = true;
+    }
+
+    /// <summary>
+    /// Split-horizon DNS with NAT, the usual way a mail server behind a router is published: the router forwards TCP 25
+    /// on the public address 198.51.100.125 to Postfix (192.0.2.25), and the public resolver gives that address for
+    /// mx.corp.test while the corp resolver keeps giving the private one.
+    /// </summary>
+    public async Task PublishThroughNatAsync()
+    {
+        await Topology.Firewall.ForwardPortAsync(TopologyAddresses.CorpMailPublic, TopologyAddresses.CorpMail, 25);
+        _portForwarded = true;
+        await ServePublicZoneAsync(ScenarioZones.PublicNat());
+        _publicDnsChanged = true;
     }
 
     /// <summary>Postfix refuses clients from the internet range: <c>554 5.7.1 … Client host rejected</c> (at RCPT, smtpd_delay_reject).</summary>

@@ -5,8 +5,9 @@ namespace SmtpProbeHub.EndToEnd.Tests.Scenarios;
 
 /// <summary>
 /// KB 153119's "test from a host on the internet" on real networks: the same probe from the inside and the outside
-/// agent, with one thing broken per scenario, and the comparison expected to name it. One network for the class;
-/// each scenario starts from everything open.
+/// agent, with one thing changed per scenario, and the comparison expected to name it: something broken on the path
+/// or the server, a failure every vantage point shares, or a normal set-up (split-horizon DNS with NAT) that must not
+/// raise an alarm. One network for the class; each scenario starts from everything open.
 /// </summary>
 public sealed class KbScenarioTests(KbNetwork network) : IClassFixture<KbNetwork>
 {
@@ -38,7 +39,10 @@ public sealed class KbScenarioTests(KbNetwork network) : IClassFixture<KbNetwork
         var outside = Expect(probe, "outside", "failed", "connect");
         Assert.Equal("connect.timeout", (string?)outside["diagnosis"]?["code"]);
         Assert.Equal("timeout", (string?)Step(outside, "connect")["outcome"]);
-        ExpectFinding(probe, "path.inbound_filtered", "outside");
+        // The address tried is kept although the connection failed.
+        Assert.Equal("192.0.2.25", (string?)outside["server"]?["address"]);
+        var finding = ExpectFinding(probe, "path.inbound_filtered", "outside");
+        Assert.Contains("mx.corp.test (192.0.2.25) port 25", (string?)finding["summary"], StringComparison.Ordinal);
     }
 
     [Fact]
@@ -52,7 +56,13 @@ public sealed class KbScenarioTests(KbNetwork network) : IClassFixture<KbNetwork
         Expect(probe, "inside", "passed", null);
         var outside = Expect(probe, "outside", "failed", "connect");
         Assert.Equal("connect.refused", (string?)outside["diagnosis"]?["code"]);
-        ExpectFinding(probe, "path.inbound_reset", "outside");
+        Assert.Equal("192.0.2.25", (string?)outside["server"]?["address"]);
+        // The router sent the reset while Postfix listens: the diagnosis says what a reset shows, no more.
+        var summary = (string?)outside["diagnosis"]?["summary"];
+        Assert.StartsWith("The connection was actively refused (TCP reset): no service listens on that port, or a firewall", summary, StringComparison.Ordinal);
+        Assert.DoesNotContain("nothing listens", summary, StringComparison.Ordinal);
+        var finding = ExpectFinding(probe, "path.inbound_reset", "outside");
+        Assert.Contains("the service is up", (string?)finding["cause"], StringComparison.Ordinal);
     }
 
     [Fact]
@@ -84,7 +94,11 @@ public sealed class KbScenarioTests(KbNetwork network) : IClassFixture<KbNetwork
         var reply = Step(outside, "rcpt")["reply"]!;
         Assert.Equal(554, (int)reply["code"]!);
         Assert.Equal("5.7.1", (string?)reply["enhancedCode"]);
-        ExpectFinding(probe, "server.refuses_clients", "outside");
+        var finding = ExpectFinding(probe, "server.refuses_clients", "outside");
+        // The reply as it came, once: not 554 5.7.1 "5.7.1 <unknown…".
+        var quoted = $"\"554 {(string?)reply["lines"]![0]}\"";
+        Assert.Contains($"at rcpt with {quoted} while it accepts inside", (string?)finding["summary"], StringComparison.Ordinal);
+        Assert.DoesNotContain("5.7.1 \"5.7.1", (string?)finding["summary"], StringComparison.Ordinal);
     }
 
     [Fact]
@@ -105,9 +119,50 @@ public sealed class KbScenarioTests(KbNetwork network) : IClassFixture<KbNetwork
         ExpectFinding(probe, "tls.starttls_stripped", "outside");
     }
 
-    private async Task<JsonObject> ProbeAsync(string scenario)
+    [Fact]
+    public async Task SplitHorizonDnsWithNat_OutsideReachesThePublicAddress_AgreeWithASplitHorizonNote()
     {
+        await network.ResetAsync();
+        await network.PublishThroughNatAsync();
+
+        var probe = await ProbeAsync("g");
+
+        var inside = Expect(probe, "inside", "passed", null);
+        var outside = Expect(probe, "outside", "passed", null);
+        Assert.Equal("192.0.2.25", (string?)inside["server"]?["address"]);
+        Assert.Equal("198.51.100.125", (string?)outside["server"]?["address"]);
+        // The same Postfix behind both: the same certificate through the NAT.
+        Assert.Equal((string?)inside["tls"]?["certificate"]?["thumbprint"], (string?)outside["tls"]?["certificate"]?["thumbprint"]);
+        var note = ExpectFinding(probe, "dns.split_horizon", "outside", agree: true, kind: "note");
+        Assert.Contains("mx.corp.test (198.51.100.125)", (string?)note["summary"], StringComparison.Ordinal);
+        Assert.Contains("the same server answers at both (greeting mx.corp.test, the same EHLO extensions, the same certificate", (string?)note["summary"], StringComparison.Ordinal);
+        Assert.StartsWith("All 2 vantage points agree: passed. Note: ", (string?)Comparison(probe)["summary"], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task NothingListensOnThePortAnywhere_BothRefused_AgreeOnTheFailure()
+    {
+        await network.ResetAsync();
         var request = KbNetwork.KbRequest();
+        // Postfix listens on 25 only: 587 is refused by the mail server's host for everyone.
+        request["port"] = 587;
+
+        var probe = await ProbeAsync("h", request);
+
+        foreach (var zone in new[] { "inside", "outside" })
+        {
+            var run = Expect(probe, zone, "failed", "connect");
+            Assert.Equal("connect.refused", (string?)run["diagnosis"]?["code"]);
+            Assert.Equal("192.0.2.25", (string?)run["server"]?["address"]);
+        }
+
+        var finding = ExpectFinding(probe, "server.same_failure_everywhere", ["inside", "outside"], agree: true, kind: "sharedFailure");
+        Assert.StartsWith("Every vantage point failed at connect (connect.refused) against mx.corp.test (192.0.2.25) port 587: ", (string?)finding["summary"], StringComparison.Ordinal);
+    }
+
+    private async Task<JsonObject> ProbeAsync(string scenario, JsonObject? request = null)
+    {
+        request ??= KbNetwork.KbRequest();
         var probe = await network.Hub.RunProbeAsync(request, waitSeconds: 45, Ct);
         ScenarioRecord.Write(scenario, request, probe);
         Assert.True((string?)probe["status"] == "completed", Describe(probe));
@@ -125,13 +180,17 @@ public sealed class KbScenarioTests(KbNetwork network) : IClassFixture<KbNetwork
         return run;
     }
 
-    private JsonObject ExpectFinding(JsonObject probe, string code, string zone)
+    private JsonObject ExpectFinding(JsonObject probe, string code, string zone, bool agree = false, string kind = "difference") =>
+        ExpectFinding(probe, code, [zone], agree, kind);
+
+    private JsonObject ExpectFinding(JsonObject probe, string code, string[] zones, bool agree = false, string kind = "difference")
     {
         var comparison = Comparison(probe);
-        Assert.False((bool)comparison["agree"]!, Describe(probe));
+        Assert.True((bool)comparison["agree"]! == agree, $"agree should be {agree}. {Describe(probe)}");
         var findings = comparison["findings"]!.AsArray().Select(f => f!.AsObject()).ToList();
         Assert.True(findings.Count == 1 && (string?)findings[0]["code"] == code, $"expected the single finding {code}. {Describe(probe)}");
-        Assert.Equal([zone], findings[0]["zones"]!.AsArray().Select(z => (string?)z));
+        Assert.Equal(kind, (string?)findings[0]["kind"]);
+        Assert.Equal(zones, findings[0]["zones"]!.AsArray().Select(z => (string?)z));
         Assert.False(string.IsNullOrWhiteSpace((string?)findings[0]["cause"]));
         Assert.False(string.IsNullOrWhiteSpace((string?)findings[0]["nextStep"]));
         return findings[0];

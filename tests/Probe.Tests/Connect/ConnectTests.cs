@@ -19,7 +19,7 @@ public sealed class ConnectTests
     }
 
     [Fact]
-    public async Task NothingListening_IsConnectRefused_WithTheKbHint()
+    public async Task NothingListening_IsConnectRefused_WithTheKbHint_AndKeepsTheAddressTried()
     {
         var plan = new ProbePlan { To = ["alice@corp.test"], Server = "127.0.0.1", Port = ClosedPort() };
 
@@ -29,7 +29,10 @@ public sealed class ConnectTests
         Assert.Equal(StepOutcome.Error, result.Step(StepName.Connect).Outcome);
         Assert.Equal("connect.refused", result.Diagnosis!.Code);
         Assert.Contains("SMTP service started", result.Diagnosis.Hint, StringComparison.Ordinal);
-        Assert.Null(result.Server!.Address);
+        // What was observed, not more: a reset comes from a closed port or from a firewall rejecting the connection.
+        Assert.StartsWith("The connection was actively refused (TCP reset): no service listens on that port, or a firewall", result.Diagnosis.Summary, StringComparison.Ordinal);
+        // The address tried is kept although no connection was made.
+        Assert.Equal("127.0.0.1", result.Server!.Address);
         Assert.Equal(plan.Port, result.Server.Port);
         Assert.Contains(result.Transcript, t => t.Text.StartsWith($"Trying 127.0.0.1:{plan.Port}", StringComparison.Ordinal));
         Assert.Contains(result.Transcript, t => t.Text.Contains("ConnectionRefused", StringComparison.Ordinal));
@@ -95,7 +98,7 @@ public sealed class ConnectTests
     }
 
     [Fact]
-    public async Task EveryAddressRefused_ListsEachAttempt_AndNamesTheFirstRefusingHost()
+    public async Task EveryAddressRefused_ListsEachAttempt_AndNamesTheFirstRefusingHostAndAddress()
     {
         var port = ClosedPort();
         var dns = new FakeDns()
@@ -111,5 +114,6 @@ public sealed class ConnectTests
         Assert.Contains($"127.0.0.2:{port} ConnectionRefused", detail, StringComparison.Ordinal);
         Assert.Contains($"127.0.0.3:{port} ConnectionRefused", detail, StringComparison.Ordinal);
         Assert.Equal("mx1.corp.test", result.Server!.Host);
+        Assert.Equal("127.0.0.2", result.Server.Address);
     }
 }

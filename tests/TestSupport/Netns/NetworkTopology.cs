@@ -9,9 +9,10 @@ namespace SmtpProbeHub.TestSupport.Netns;
 /// <list type="bullet">
 /// <item><c>corp</c> (192.0.2.0/24): the mail server, the corp resolver, the inside agent; default route via the router.</item>
 /// <item><c>internet</c> (198.51.100.0/24): the outside agent and its own resolver; default route via the router.</item>
-/// <item><c>router</c>: a veth leg in each (192.0.2.1, 198.51.100.1), IP forwarding on (in this namespace only),
-/// an nftables table whose forward rules a scenario sets (<see cref="Firewall"/>). The hub runs here, reachable by
-/// both sides and never filtered.</item>
+/// <item><c>router</c>: a veth leg in each (192.0.2.1, 198.51.100.1; the internet leg also answers for the mail
+/// server's public address 198.51.100.125), IP forwarding on (in this namespace only), nftables tables whose forward
+/// rules and port forwards (DNAT) a scenario sets (<see cref="Firewall"/>). The hub runs here, reachable by both
+/// sides and never filtered.</item>
 /// </list>
 /// The router has no other interface and no default route, so no packet leaves the namespaces; the root
 /// namespace's interfaces, routes and firewall are never touched. Needs root; fails clearly otherwise.
@@ -132,6 +133,8 @@ public sealed class NetworkTopology : IAsyncDisposable
         // namespace: no interface ever exists in the root namespace, and short names cannot collide there.
         await LinkAsync(Corp, "corp0", TopologyAddresses.CorpGateway, TopologyAddresses.Corp);
         await LinkAsync(Internet, "inet0", TopologyAddresses.InternetGateway, TopologyAddresses.Internet);
+        // The public address of corp's mail server is the router's: what reaches it is forwarded only by a port forward.
+        await IpCommand.InAsync(Router, "addr", "add", $"{TopologyAddresses.CorpMailPublic}/32", "dev", "inet0");
         await IpCommand.ExecAsync(Router, "/usr/sbin/sysctl", "-q", "-w", "net.ipv4.ip_forward=1");
         await Firewall.CreateAsync();
     }

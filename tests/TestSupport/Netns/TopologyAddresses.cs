@@ -35,6 +35,13 @@ public static class TopologyAddresses
     /// <summary>The public resolver the outside agent uses.</summary>
     public static readonly IPAddress InternetDns = IPAddress.Parse("198.51.100.53");
 
+    /// <summary>
+    /// The corp mail server's public address: the router answers for it on its internet leg and, when a scenario
+    /// forwards the port (<see cref="RouterFirewall.ForwardPortAsync"/>), sends TCP 25 on to <see cref="CorpMail"/>
+    /// (split-horizon DNS with NAT: the public zone names this address, the corp zone the private one).
+    /// </summary>
+    public static readonly IPAddress CorpMailPublic = IPAddress.Parse("198.51.100.125");
+
     /// <summary>A second mail host on the internet side (e.g. a stale public MX in a split-DNS scenario).</summary>
     public static readonly IPAddress InternetMail = IPAddress.Parse("198.51.100.25");
 

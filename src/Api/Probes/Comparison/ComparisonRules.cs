@@ -4,8 +4,9 @@ namespace SmtpProbeHub.Api.Probes.Comparison;
 
 /// <summary>
 /// The rules that turn a difference between two vantage points into a cause and a next step. A run is compared
-/// with the baseline in this order: DNS first (a run that resolved another server is not comparable further),
-/// then the path (connect), then the server's answers, then TLS; a difference no rule explains is still reported.
+/// with the baseline in this order: DNS first (<see cref="DnsRules"/>: a run that resolved another server is not
+/// comparable further; split-horizon DNS with the same server behind it is only a note), then the path (connect),
+/// then the server's answers, then TLS; a difference no rule explains is still reported.
 /// </summary>
 internal static class ComparisonRules
 {
@@ -13,10 +14,13 @@ internal static class ComparisonRules
     {
         var b = baseline.Result!;
         var r = run.Result!;
-        if (Dns(baseline, run) is { } dns)
+        if (DnsRules.Compare(baseline, run) is { } dns)
         {
             yield return dns;
-            yield break;
+            if (dns.Kind == FindingKind.Difference)
+            {
+                yield break;
+            }
         }
 
         var explained = false;
@@ -41,51 +45,34 @@ internal static class ComparisonRules
         }
     }
 
-    /// <summary>Every run failed, and all in the same way.</summary>
-    public static ComparisonFinding? SameFailureEverywhere(IReadOnlyList<ComparedRun> compared)
+    /// <summary>
+    /// Every run failed, all in the same way, and (<paramref name="sameServer"/>) no DNS answer sent one of them to
+    /// another server: the vantage points agree on a failure.
+    /// </summary>
+    public static ComparisonFinding? SameFailureEverywhere(IReadOnlyList<ComparedRun> compared, bool sameServer)
     {
-        if (compared.Any(c => c.Result!.Verdict == Verdict.Passed) || compared.Select(c => RunFacts.OutcomeKey(c.Result!)).Distinct().Count() != 1)
+        if (!sameServer || compared.Any(c => c.Result!.Verdict == Verdict.Passed) || compared.Select(c => RunFacts.OutcomeKey(c.Result!)).Distinct().Count() != 1)
         {
             return null;
         }
 
         var first = compared[0].Result!;
-        var diagnosis = first.Diagnosis is { } d ? $": {d.Summary}" : "";
-        return new ComparisonFinding(FindingCodes.SameFailureEverywhere,
-            $"Every vantage point {RunFacts.OutcomeKey(first)}{diagnosis}",
-            "The failure does not depend on where the test runs from, so it lies with the mail server (or its own host and firewall), not the network path.",
-            first.Diagnosis?.Hint is { Length: > 0 } hint ? $"Fix it on the server: {hint}" : "Look at the mail server itself: its service, its configuration and its log at the time of the probe.",
+        var targets = compared.Select(c => RunFacts.Target(c.Result!)).Distinct().ToList();
+        var against = first.FailedStep != StepName.Resolve && targets.Count == 1 ? $" against {targets[0]}" : "";
+        var diagnosis = first.Diagnosis is { Summary.Length: > 0 } d ? $": {char.ToLowerInvariant(d.Summary[0])}{d.Summary[1..]}" : "";
+        return new ComparisonFinding(FindingCodes.SameFailureEverywhere, FindingKind.SharedFailure,
+            $"Every vantage point {RunFacts.OutcomeKey(first)}{against}{diagnosis}",
+            "The failure does not depend on where the test runs from, so it is not on the network path of any one vantage point: it lies with the mail server, or with something every path to it shares (its host firewall, its own network).",
+            first.Diagnosis?.Hint is { Length: > 0 } hint ? $"Look at the server first: {hint}" : "Look at the mail server itself: its service, its configuration and its log at the time of the probe.",
             [.. compared.Select(c => c.Ref.Zone).Distinct()], [.. compared.Select(c => c.Ref)]);
     }
 
-    private static ComparisonFinding? Dns(ComparedRun baseline, ComparedRun run)
-    {
-        var b = baseline.Result!;
-        var r = run.Result!;
-        var bTargets = RunFacts.ResolvedTargets(b);
-        if (bTargets is not { Count: > 0 })
-        {
-            return null;
-        }
+    /// <summary>The zone in words; the agent's name when the zone does not tell the two apart.</summary>
+    internal static string Who(ComparedRun run, ComparedRun other) =>
+        run.Ref.Zone == ZoneNames.Unlabeled || run.Ref.Zone == other.Ref.Zone ? $"agent {run.Ref.Agent}" : run.Ref.Zone;
 
-        if (r.FailedStep == StepName.Resolve && RunFacts.ResolvedTargets(r) is not { Count: > 0 })
-        {
-            return Finding(FindingCodes.MissingMx, run,
-                $"{Who(run, baseline)} finds no mail host for {b.Resolution!.Domain} ({r.Diagnosis?.Code ?? "resolve failed"}) while {Who(baseline, run)} resolves {RunFacts.DescribeResolution(b)}",
-                "The public DNS has no usable MX (or A) record for the domain while the internal DNS does: the MX is missing or wrong in the public zone, or split DNS hides it.",
-                $"Check the domain's MX record on its public authoritative name servers; it must name a host whose public address reaches the server {Who(baseline, run)} reached.");
-        }
-
-        if (RunFacts.ResolvedTargets(r) is { Count: > 0 } rTargets && !rTargets.SetEquals(bTargets))
-        {
-            return Finding(FindingCodes.DifferentMx, run,
-                $"{Who(run, baseline)} resolves {RunFacts.DescribeResolution(r)} for {r.Resolution!.Domain} while {Who(baseline, run)} resolves {RunFacts.DescribeResolution(b)}",
-                "The DNS seen from there answers differently: split DNS (an internal zone that differs from the public one), or a stale public MX or A record that still points at an old server.",
-                "Compare the MX and A records on the public authoritative name servers with the internal ones; update the public MX (and lower its TTL beforehand) so it points at the server that should receive mail.");
-        }
-
-        return null;
-    }
+    internal static ComparisonFinding Finding(string code, ComparedRun run, string summary, string cause, string next, FindingKind kind = FindingKind.Difference) =>
+        new(code, kind, char.ToUpperInvariant(summary[0]) + summary[1..], cause, next, [run.Ref.Zone], [run.Ref]);
 
     private static ComparisonFinding? Path(ComparedRun baseline, ComparedRun run)
     {
@@ -97,18 +84,19 @@ internal static class ComparisonRules
 
         var outcome = RunFacts.FailedStepRecord(r)?.Outcome;
         var code = r.Diagnosis?.Code ?? "";
+        var port = r.Server?.Port ?? 25;
         if (outcome == StepOutcome.Timeout || code is "connect.timeout" or "connect.unreachable")
         {
             return Finding(FindingCodes.InboundFiltered, run,
                 $"{Who(run, baseline)} {(code == "connect.unreachable" ? "gets no route" : "times out")} connecting to {RunFacts.Target(r)} while {Who(baseline, run)} connects",
-                $"Inbound TCP port {r.Server?.Port ?? 25} is filtered between {Who(run, baseline)} and the server: a firewall drops the connection silently, a NAT/port-forwarding rule for it is missing, or the provider blocks port {r.Server?.Port ?? 25}.",
-                $"Check the perimeter firewall and the NAT/port-forwarding rule for inbound TCP {r.Server?.Port ?? 25} to the mail server, and ask the provider whether it filters port {r.Server?.Port ?? 25}; then probe again from {Who(run, baseline)}.");
+                $"Inbound TCP port {port} is filtered between {Who(run, baseline)} and the server: a firewall drops the connection silently, a NAT/port-forwarding rule for it is missing, or the provider blocks port {port}.",
+                $"Check the perimeter firewall and the NAT/port-forwarding rule for inbound TCP {port} to the mail server, and ask the provider whether it filters port {port}; then probe again from {Who(run, baseline)}.");
         }
 
         return Finding(FindingCodes.InboundReset, run,
             $"{Who(run, baseline)} is refused connecting to {RunFacts.Target(r)} ({(code.Length > 0 ? code : "connection refused")}) while {Who(baseline, run)} connects",
-            $"A device on the path from {Who(run, baseline)} answers with a TCP reset: the port is closed for those clients, or it is not forwarded to the mail server (a firewall rejecting it, or a NAT device with no forwarding rule).",
-            $"Find the device that answers (the first hop that is not the mail server, e.g. the edge firewall or NAT router) and open or forward TCP {r.Server?.Port ?? 25} to the mail server.");
+            $"Something answers the connections from {Who(run, baseline)} with a TCP reset while {Who(baseline, run)} reaches the mail service, so the service is up: a firewall on the path (or on the mail server's own host) rejects those clients, or a NAT device has no forwarding rule for port {port}.",
+            $"Find what sends the reset (the edge firewall or NAT router, or the mail server host's own firewall) and open or forward TCP {port} from {Who(run, baseline)} to the mail server.");
     }
 
     private static ComparisonFinding? Refusal(ComparedRun baseline, ComparedRun run)
@@ -124,10 +112,11 @@ internal static class ComparisonRules
         var refusesClient = (step == StepName.Banner && reply.Code is 554 or 421)
             || reply.EnhancedCode?.StartsWith("5.7.", StringComparison.Ordinal) == true
             || reply.Code == 554;
+        var temporary = reply.Code is >= 400 and < 500 ? " A 4xx refusal may also be a passing limit: probe again to see whether it persists." : "";
         return refusesClient
             ? Finding(FindingCodes.ServerRefusesClients, run,
-                $"The server refuses {Who(run, baseline)} at {RunFacts.Name(step)} with {reply.Code}{(reply.EnhancedCode is { } e ? " " + e : "")} \"{reply.Text}\" while it accepts {Who(baseline, run)}",
-                $"The mail server itself refuses clients from {Who(run, baseline)}: connection filtering by client address, an IP reputation or blocklist check, or relay/recipient rules that treat those clients differently.",
+                $"The server refuses {Who(run, baseline)} at {RunFacts.Name(step)} with \"{RunFacts.Quote(reply)}\" while it accepts {Who(baseline, run)}",
+                $"The mail server itself refuses clients from {Who(run, baseline)}: connection filtering by client address, an IP reputation or blocklist check, or relay/recipient rules that treat those clients differently.{temporary}",
                 "Read the server's log for the refused session and its client restrictions (access lists, RBL checks, relay rules); make sure mail from the internet to your own domains is accepted.")
             : null;
     }
@@ -158,11 +147,4 @@ internal static class ComparisonRules
                 "Check whether a firewall or mail gateway intercepts TLS on port 25, and which server answers from that side; the certificate's issuer names the device.");
         }
     }
-
-    /// <summary>The zone in words; the agent's name when the zone does not tell the two apart.</summary>
-    private static string Who(ComparedRun run, ComparedRun other) =>
-        run.Ref.Zone == ZoneNames.Unlabeled || run.Ref.Zone == other.Ref.Zone ? $"agent {run.Ref.Agent}" : run.Ref.Zone;
-
-    private static ComparisonFinding Finding(string code, ComparedRun run, string summary, string cause, string next) =>
-        new(code, char.ToUpperInvariant(summary[0]) + summary[1..], cause, next, [run.Ref.Zone], [run.Ref]);
 }

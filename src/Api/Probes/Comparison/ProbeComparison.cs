@@ -2,14 +2,21 @@ namespace SmtpProbeHub.Api.Probes.Comparison;
 
 /// <summary>
 /// What the vantage points saw, side by side: present on every probe with more than one run. When they disagree,
-/// the findings say what differs, the likely cause and what to check next.
+/// the findings say what differs, the likely cause and what to check next; a failure they all share and notes
+/// (e.g. split-horizon DNS) are findings too.
 /// </summary>
 public sealed record ProbeComparison
 {
-    /// <summary>True when every compared run ended the same way and saw the same mail server (DNS answer, STARTTLS, certificate).</summary>
+    /// <summary>
+    /// True when at least two runs were compared, every one ended the same way (passed, or failed at the same step with
+    /// the same diagnosis) and they reached the same mail server: no finding of kind <c>difference</c> (other DNS answer
+    /// with another server behind it, STARTTLS or certificate differing, …). A failure every run shares is agreement on a
+    /// failure (true, with a <c>sharedFailure</c> finding); split-horizon DNS with the same server behind both addresses
+    /// is a <c>note</c> and keeps it true. It says nothing about whether the runs passed: read the verdicts.
+    /// </summary>
     public required bool Agree { get; init; }
 
-    /// <summary>One line for people: the main finding, or that the vantage points agree.</summary>
+    /// <summary>One line for people: the first difference; else the shared failure, or that the vantage points agree; notes appended.</summary>
     public required string Summary { get; init; }
 
     /// <summary>The compared runs grouped by how they ended (verdict, failed step, diagnosis code).</summary>
@@ -18,7 +25,10 @@ public sealed record ProbeComparison
     /// <summary>The compared runs grouped by their agent's <c>zone</c> label.</summary>
     public required IReadOnlyList<ZoneGroup> Zones { get; init; }
 
-    /// <summary>What differs (or what all runs share), each with a stable code, a cause and a next step. Empty when they agree.</summary>
+    /// <summary>
+    /// What differs, then what all runs share, then notes, each with a stable code, its kind (<c>difference</c>,
+    /// <c>sharedFailure</c>, <c>note</c>), a cause and a next step. Only <c>difference</c> findings make <c>agree</c> false.
+    /// </summary>
     public required IReadOnlyList<ComparisonFinding> Findings { get; init; }
 
     /// <summary>Runs left out because they ended without a result (agentLost, canceled, timedOut) or have not ended yet.</summary>

@@ -6,6 +6,8 @@ namespace SmtpProbeHub.Api.Probes.Comparison;
 /// Compares what the vantage points of one probe saw (a pure function of the runs). Every run with a result is
 /// compared with a baseline run (a passing inside run when there is one, else any passing run, else the first),
 /// the rules in <see cref="ComparisonRules"/> name what differs, and findings with the same code are merged.
+/// <see cref="ProbeComparison.Agree"/> is true when every compared run ended the same way and reached the same server:
+/// a failure they all share is agreement on a failure, and split-horizon DNS with the same server behind it is a note.
 /// </summary>
 internal static class RunComparer
 {
@@ -34,13 +36,11 @@ internal static class RunComparer
         }
 
         var findings = Findings(compared);
-        var agree = findings.Count == 0 && outcomes.Count == 1;
         return new ProbeComparison
         {
-            Agree = agree,
-            Summary = findings.Count > 0
-                ? findings[0].Summary
-                : $"All {compared.Count} vantage points agree: {outcomes[0].Label}.",
+            // The same outcome everywhere and the same server (no difference; a shared failure or a note is no disagreement).
+            Agree = outcomes.Count == 1 && findings.All(f => f.Kind != FindingKind.Difference),
+            Summary = Summary(compared.Count, outcomes[0].Label, findings),
             Outcomes = outcomes,
             Zones = zones,
             Findings = findings,
@@ -48,13 +48,22 @@ internal static class RunComparer
         };
     }
 
-    private static List<ComparisonFinding> Findings(List<ComparedRun> compared)
+    /// <summary>The first difference; else the shared failure, else that they agree; notes appended.</summary>
+    private static string Summary(int count, string outcome, List<ComparisonFinding> findings)
     {
-        if (ComparisonRules.SameFailureEverywhere(compared) is { } shared)
+        if (findings.FirstOrDefault(f => f.Kind == FindingKind.Difference) is { } difference)
         {
-            return [shared];
+            return difference.Summary;
         }
 
+        var summary = findings.FirstOrDefault(f => f.Kind == FindingKind.SharedFailure)?.Summary ?? $"All {count} vantage points agree: {outcome}";
+        var notes = findings.Where(f => f.Kind == FindingKind.Note).Select(f => $" Note: {f.Summary}.");
+        return $"{summary.TrimEnd('.')}.{string.Concat(notes)}";
+    }
+
+    /// <summary>Differences first, then a shared failure, then notes; one finding per code.</summary>
+    private static List<ComparisonFinding> Findings(List<ComparedRun> compared)
+    {
         var baseline = Baseline(compared);
         var raw = new List<(ComparisonFinding Finding, ComparedRun Run)>();
         foreach (var run in compared.Where(r => r != baseline))
@@ -66,11 +75,19 @@ internal static class RunComparer
         }
 
         // One finding per code: the first run's wording, every run that shows it.
-        return [.. raw.GroupBy(f => f.Finding.Code).Select(g => g.First().Finding with
+        List<ComparisonFinding> merged = [.. raw.GroupBy(f => f.Finding.Code).Select(g => g.First().Finding with
         {
             Runs = [.. g.Select(f => f.Run.Ref)],
             Zones = [.. g.Select(f => f.Run.Ref.Zone).Distinct()],
         })];
+        var sameServer = !merged.Any(f => f.Kind == FindingKind.Difference && f.Code is FindingCodes.DifferentMx or FindingCodes.MissingMx);
+        var shared = ComparisonRules.SameFailureEverywhere(compared, sameServer);
+        return
+        [
+            .. merged.Where(f => f.Kind == FindingKind.Difference),
+            .. shared is null ? [] : new[] { shared },
+            .. merged.Where(f => f.Kind == FindingKind.Note),
+        ];
     }
 
     private static ComparedRun Baseline(List<ComparedRun> compared)

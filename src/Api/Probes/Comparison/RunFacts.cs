@@ -37,6 +37,19 @@ internal static class RunFacts
         ? res.Hosts.SelectMany(h => h.Addresses.Count == 0 ? [h.Name.ToLowerInvariant().TrimEnd('.')] : h.Addresses.Select(a => $"{h.Name.ToLowerInvariant().TrimEnd('.')}={a}")).ToHashSet()
         : null;
 
+    /// <summary>The mail host names DNS gave, lower case without the final dot; empty when no lookup was made.</summary>
+    public static IReadOnlySet<string> MailHostNames(ProbeResult r) =>
+        r.Resolution?.Hosts.Select(h => h.Name.ToLowerInvariant().TrimEnd('.')).ToHashSet() ?? new HashSet<string>();
+
+    /// <summary>A reply as it came on the wire, once: "554 5.7.1 Access denied" (the enhanced code is part of the text already).</summary>
+    public static string Quote(SmtpReply reply)
+    {
+        var text = reply.Text;
+        return reply.EnhancedCode is { } enhanced && !text.StartsWith(enhanced, StringComparison.Ordinal)
+            ? $"{reply.Code} {enhanced} {text}".TrimEnd()
+            : $"{reply.Code} {text}".TrimEnd();
+    }
+
     public static string DescribeResolution(ProbeResult r) => r.Resolution is { Hosts.Count: > 0 } res
         ? string.Join(", ", res.Hosts.Select(h => h.Addresses.Count == 0 ? h.Name : $"{h.Name} ({string.Join(", ", h.Addresses)})"))
         : "no mail host";

@@ -23,6 +23,7 @@ public sealed class ProbeComparisonEndpointTests
         Assert.False(comparison.GetProperty("agree").GetBoolean());
         var finding = Assert.Single(comparison.GetProperty("findings").EnumerateArray());
         Assert.Equal("path.inbound_filtered", finding.GetProperty("code").GetString());
+        Assert.Equal("difference", finding.GetProperty("kind").GetString());
         Assert.Equal(["outside"], finding.GetProperty("zones").EnumerateArray().Select(z => z.GetString()));
         Assert.Equal("outside-1", finding.GetProperty("runs")[0].GetProperty("agent").GetString());
         Assert.Contains(comparison.GetProperty("outcomes").EnumerateArray(), o =>
