@@ -48,7 +48,9 @@ internal static class InflightBench
         report.Note($"In flight: {string.Join(" and ", setups.Select(s => s.Label))}; each size on a fresh hub and agents warmed by a few probes " +
             $"to a sink without delay, then N POSTs without ?wait, {SubmitParallelism} at a time; the end is polled once a second (GET ?status=running) " +
             "and the runs read from the probe list. RSS is read every 100 ms; memory per probe is (RSS peak − RSS before) / the most probes in " +
-            $"flight at once (on the hub from the 202 to the run's end, on an agent while running). Hub:Dispatch:QueueTimeoutSeconds is {QueueTimeoutSeconds} (the default, not raised). Remote agents get the probes round-robin by label.");
+            $"flight at once (on the hub from the 202 to the run's end, on an agent while running). Connections at the sink count from accept to the sink's " +
+            "own close, which it sees after the prober's: one more than the capacity is a close not yet seen. " +
+            $"Hub:Dispatch:QueueTimeoutSeconds is {QueueTimeoutSeconds} (the default, not raised). Remote agents get the probes round-robin by label.");
     }
 
     private static async Task RunSizeAsync(BenchSettings settings, BenchReport report, string section, InflightSetup setup, int n, FastSink sink, FastSink warmSink)
@@ -83,6 +85,7 @@ internal static class InflightBench
             var ids = new string[n];
             var acceptedAt = new DateTimeOffset[n];
             await using var rss = new PeakRss(pids, SampleEvery);
+            var load = ProcStats.LoadAverage();
             var start = DateTimeOffset.UtcNow;
             var watch = Stopwatch.StartNew();
             await Parallel.ForEachAsync(Enumerable.Range(0, n), new ParallelOptions { MaxDegreeOfParallelism = SubmitParallelism }, async (i, _) =>
@@ -91,6 +94,7 @@ internal static class InflightBench
                 acceptedAt[i] = DateTimeOffset.UtcNow;
             });
             var submitted = watch.Elapsed;
+            var lastPost = DateTimeOffset.UtcNow;
             await WaitUntilNoneRunningAsync(hub, n, start);
             await rss.StopAsync();
             Console.WriteLine($"  -- {name}: submitted in {submitted.TotalSeconds:0.0} s, none running after {watch.Elapsed.TotalSeconds:0.0} s");
@@ -99,8 +103,9 @@ internal static class InflightBench
             var runs = InflightRun.From(await hub.Client.ListAllAsync(), ids.ToHashSet());
             var lastEnd = runs.Max(r => r.EndedAt) ?? throw new InvalidOperationException("no run has ended");
             report.Add(new Measurement(section, $"{name}: time to finish all (first POST → last run ended)", (lastEnd - start).TotalSeconds, "s",
-                "ideal", setup.Ideal(n, settings.InflightBannerDelay).TotalSeconds));
+                "ideal", setup.Ideal(n, settings.InflightBannerDelay).TotalSeconds, $"load average {load} at the first POST"));
             report.Add(new Measurement(section, $"{name}: time to submit all", submitted.TotalSeconds, "s", Note: $"POST without ?wait, {SubmitParallelism} at a time"));
+            report.Add(new Measurement(section, $"{name}: last POST answered → last run ended", (lastEnd - lastPost).TotalSeconds, "s"));
             var waits = runs.Where(r => r.StartedAt is not null).Select(r => (r.StartedAt!.Value - r.CreatedAt).TotalSeconds).DefaultIfEmpty(double.NaN);
             report.Add(new Measurement(section, $"{name}: longest wait in the queue", waits.Max(), "s", Note: "createdAt → startedAt"));
             report.Add(new Measurement(section, $"{name}: most connections open at the sink at once", sink.PeakConnections, "connections", "total capacity", setup.TotalCapacity));
@@ -124,10 +129,10 @@ internal static class InflightBench
                     Note: $"(peak − before) / {running} running on that agent at most"));
             }
 
-            report.Add(new Measurement(section, $"{name}: hub CPU", cpu[0], "s", Note: "user + system, from the first POST to the end"));
+            report.Add(new Measurement(section, $"{name}: hub CPU per probe", cpu[0] * 1000 / n, "ms", Note: "user + system, from the first POST to the end"));
             if (agents.Count > 0)
             {
-                report.Add(new Measurement(section, $"{name}: agents' CPU", cpu[1..].Sum(), "s", Note: $"all {agents.Count}, user + system"));
+                report.Add(new Measurement(section, $"{name}: agents' CPU per probe", cpu[1..].Sum() * 1000 / n, "ms", Note: $"all {agents.Count}, user + system"));
             }
 
             ReportStatuses(settings, report, section, name, n, runs);
