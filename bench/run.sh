@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# Runs the benchmarks of issue 6 and writes bench/results/latest.json and bench/results/latest.md.
+# Runs the benchmarks of issue 6 and writes bench/results/latest.json and bench/results/latest.md, and the in-flight
+# section of "Faults and limits", which writes bench/results/inflight.json and .md (a report is written only when one of
+# its sections ran, so `bash bench/run.sh inflight` keeps latest.* as committed, and the other way round).
 #
-#   bash bench/run.sh                 every section at default sizes (a few minutes on 2 cores)
+#   bash bench/run.sh                 every section at default sizes (about ten minutes on 2 cores)
 #   bash bench/run.sh --smoke         tiny sizes, only checks that the harness works (writes smoke.json/.md, not committed)
-#   bash bench/run.sh latency fleet   some sections only: latency throughput fleet footprint micro
+#   bash bench/run.sh latency fleet   some sections only: latency throughput fleet footprint micro inflight
 #   bash bench/run.sh --no-build ...  use the Release builds already there (scripts/test.sh built the solution)
 #
 # Needs root (private Postfix instances, like the tests) and installs Postfix and swaks when missing, and for a
@@ -23,6 +25,10 @@ for arg in "$@"; do
 done
 
 bash scripts/install-test-deps.sh
+# The in-flight section keeps 1,000 connections open at once, each a descriptor at both ends (the sink in the harness,
+# the prober in the hub or an agent): the soft limit on open files goes up to the hard one for everything started here
+# (the harness checks what it got and says so when it is too low).
+ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 apt_install() { # apt-get install "$@", refreshing the package lists once if that fails
   [ "$(id -u)" -eq 0 ] || { echo "missing Debian packages: $*; run as root or install them" >&2; exit 1; }
   DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$@" \

@@ -4,7 +4,7 @@ using System.Text.Json;
 
 namespace SmtpProbeHub.Benchmarks.Harness;
 
-/// <summary>Collects the run's figures and goals and writes them as latest.json and latest.md.</summary>
+/// <summary>Collects a run's figures and goals and writes them as NAME.json and NAME.md (latest, inflight or smoke).</summary>
 internal sealed class BenchReport
 {
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
@@ -46,7 +46,7 @@ internal sealed class BenchReport
         Console.WriteLine($"  note: {note}");
     }
 
-    public void Write(string directory, DateTimeOffset started, bool smoke)
+    public void Write(string directory, string name, DateTimeOffset started, bool smoke)
     {
         Directory.CreateDirectory(directory);
         var document = new
@@ -59,7 +59,6 @@ internal sealed class BenchReport
             goals = _goals,
             notes = _notes,
         };
-        var name = smoke ? "smoke" : "latest";
         File.WriteAllText(Path.Combine(directory, name + ".json"), JsonSerializer.Serialize(document, Json) + "\n");
         File.WriteAllText(Path.Combine(directory, name + ".md"), Markdown(started, smoke));
     }

@@ -50,6 +50,53 @@ internal sealed class HubClient(Uri baseAddress) : IDisposable
         return elapsed;
     }
 
+    /// <summary>POSTs a probe without waiting (202) and returns its id.</summary>
+    public async Task<string> SubmitAsync(string body)
+    {
+        using var content = new StringContent(body, Encoding.UTF8, "application/json");
+        using var response = await _http.PostAsync("api/v1/probes", content);
+        if (response.StatusCode != HttpStatusCode.Accepted || response.Headers.Location is not { } location)
+        {
+            throw new InvalidOperationException($"POST /api/v1/probes answered {(int)response.StatusCode}: {Shorten(await response.Content.ReadAsStringAsync())}");
+        }
+
+        return location.OriginalString[(location.OriginalString.LastIndexOf('/') + 1)..];
+    }
+
+    /// <summary>How many probes match a list filter (one row asked for; the page's total counts them all).</summary>
+    public async Task<int> CountAsync(string filter)
+    {
+        var page = await GetJsonAsync($"api/v1/probes?{filter}&pageSize=1");
+        return (int?)page["total"] ?? throw new InvalidOperationException("the probe list has no total");
+    }
+
+    /// <summary>Every probe in the list (newest first), page by page: runs with status, verdict, times and diagnosis.</summary>
+    public async Task<List<JsonNode>> ListAllAsync(int pageSize = 200)
+    {
+        var all = new List<JsonNode>();
+        for (var page = 1; ; page++)
+        {
+            var items = (await GetJsonAsync($"api/v1/probes?page={page}&pageSize={pageSize}"))["items"]?.AsArray() ?? [];
+            all.AddRange(items.OfType<JsonNode>());
+            if (items.Count < pageSize)
+            {
+                return all;
+            }
+        }
+    }
+
+    private async Task<JsonNode> GetJsonAsync(string path)
+    {
+        using var response = await _http.GetAsync(path);
+        var text = await response.Content.ReadAsStringAsync();
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new InvalidOperationException($"GET {path} answered {(int)response.StatusCode}: {Shorten(text)}");
+        }
+
+        return JsonNode.Parse(text) ?? throw new InvalidOperationException($"GET {path} answered no JSON");
+    }
+
     public async Task<bool> IsReadyAsync()
     {
         try

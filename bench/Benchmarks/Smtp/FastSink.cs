@@ -11,7 +11,8 @@ namespace SmtpProbeHub.Benchmarks.Smtp;
 /// <summary>
 /// A fast SMTP sink on loopback for throughput (Postfix is not one: testbed-facts.md): the SmtpServer library,
 /// accepting every sender and recipient and discarding messages. <see cref="HoldMessage"/> delays the reply to
-/// "." so probes stay in flight (for the agent's memory under load).
+/// "." so probes stay in flight (for the agent's memory under load); a banner delay holds each connection that long
+/// before its 220 (<see cref="DelayedBannerListenerFactory"/>), like a slow or tarpitting server.
 /// </summary>
 internal sealed class FastSink : IAsyncDisposable
 {
@@ -20,7 +21,9 @@ internal sealed class FastSink : IAsyncDisposable
     private readonly Task _running;
     private readonly DiscardingStore _store;
 
-    private FastSink(int port, TimeSpan holdMessage)
+    private readonly DelayedBannerListenerFactory? _delayed;
+
+    private FastSink(int port, TimeSpan holdMessage, TimeSpan bannerDelay)
     {
         Port = port;
         _store = new DiscardingStore(holdMessage);
@@ -30,6 +33,12 @@ internal sealed class FastSink : IAsyncDisposable
             .Build();
         var services = new ServiceProvider();
         services.Add(_store);
+        if (bannerDelay > TimeSpan.Zero)
+        {
+            _delayed = new DelayedBannerListenerFactory(bannerDelay);
+            services.Add(_delayed);
+        }
+
         _server = new SmtpServer.SmtpServer(options, services);
         _running = _server.StartAsync(_stop.Token);
     }
@@ -38,9 +47,14 @@ internal sealed class FastSink : IAsyncDisposable
     public IPEndPoint EndPoint => new(IPAddress.Loopback, Port);
     public long Messages => _store.Count;
 
-    public static async Task<FastSink> StartAsync(TimeSpan holdMessage = default)
+    /// <summary>The most connections open at once since the last <see cref="ResetPeak"/> (counted only with a banner delay).</summary>
+    public int PeakConnections => _delayed?.Peak ?? 0;
+
+    public void ResetPeak() => _delayed?.ResetPeak();
+
+    public static async Task<FastSink> StartAsync(TimeSpan holdMessage = default, TimeSpan bannerDelay = default)
     {
-        var sink = new FastSink(FreePorts.Tcp(IPAddress.Loopback), holdMessage);
+        var sink = new FastSink(FreePorts.Tcp(IPAddress.Loopback), holdMessage, bannerDelay);
         var deadline = DateTime.UtcNow.AddSeconds(10);
         while (true)
         {
