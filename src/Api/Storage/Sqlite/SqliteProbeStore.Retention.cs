@@ -32,11 +32,13 @@ internal sealed partial class SqliteProbeStore
                 }
             }
 
+            // Oldest first, in the listing index's order read backwards (CreatedAtMs, Id DESC): no sort, however many
+            // probes have expired, and the scan stops at the batch's end.
             var ids = await db.Database.SqlQuery<string>($"""
                 SELECT Id AS Value FROM probes
                 WHERE Status <> {Running}
                   AND (CreatedAtMs < {olderThanMs} OR (CreatedAtMs = {olderThanMs} AND Id >= {sameMsFromId}))
-                ORDER BY CreatedAtMs, Id
+                ORDER BY CreatedAtMs, Id DESC
                 LIMIT {batchSize}
                 """).ToListAsync(cancellationToken);
             if (ids.Count == 0)
