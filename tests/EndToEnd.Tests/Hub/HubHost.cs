@@ -39,7 +39,7 @@ internal sealed class HubHost : IAsyncDisposable
     public static async Task<HubHost> StartAsync(params string[] extraArguments)
     {
         var hub = new HubHost(extraArguments);
-        await hub.StartAgainAsync();
+        await hub.StartOrDisposeAsync();
         return hub;
     }
 
@@ -47,8 +47,22 @@ internal sealed class HubHost : IAsyncDisposable
     public static async Task<HubHost> StartInAsync(string workingDirectory, params string[] extraArguments)
     {
         var hub = new HubHost(extraArguments, workingDirectory);
-        await hub.StartAgainAsync();
+        await hub.StartOrDisposeAsync();
         return hub;
+    }
+
+    // Nobody else holds it yet: a hub that did not come up would otherwise run on after the test.
+    private async Task StartOrDisposeAsync()
+    {
+        try
+        {
+            await StartAgainAsync();
+        }
+        catch
+        {
+            await DisposeAsync();
+            throw;
+        }
     }
 
     public async Task StartAgainAsync()

@@ -47,7 +47,17 @@ internal sealed class HubProcess : IAsyncDisposable
     public static async Task<HubProcess> StartAsync(string grpcScheme = "http", params string[] extraArguments)
     {
         var hub = new HubProcess(grpcScheme, extraArguments);
-        await hub.StartAgainAsync();
+        try
+        {
+            await hub.StartAgainAsync();
+        }
+        catch
+        {
+            // Nobody else holds it yet: a hub that did not come up would otherwise run on after the test.
+            await hub.DisposeAsync();
+            throw;
+        }
+
         return hub;
     }
 
