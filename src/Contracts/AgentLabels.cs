@@ -16,10 +16,16 @@ public static partial class AgentLabels
     {
         var eq = text.IndexOf('=');
         if (eq <= 0)
+        {
             throw new FormatException($"label '{Printable(text)}' is not key=value");
+        }
+
         var pair = KeyValuePair.Create(text[..eq].Trim(), text[(eq + 1)..].Trim());
         if (Problem(pair.Key, pair.Value) is { } problem)
+        {
             throw new FormatException(problem);
+        }
+
         return pair;
     }
 
@@ -27,19 +33,33 @@ public static partial class AgentLabels
     public static string? Problem(IReadOnlyDictionary<string, string> labels)
     {
         if (labels.Count > MaxLabels)
+        {
             return $"at most {MaxLabels} labels";
+        }
+
         foreach (var (key, value) in labels)
+        {
             if (Problem(key, value) is { } problem)
+            {
                 return problem;
+            }
+        }
+
         return null;
     }
 
     private static string? Problem(string key, string value)
     {
         if (!KeyPattern().IsMatch(key))
+        {
             return $"label key '{Printable(key)}' must be 1-63 letters, digits, '.', '_' or '-', starting with a letter or digit";
+        }
+
         if (!ValuePattern().IsMatch(value))
+        {
             return $"label value of '{key}' must be 1-63 letters, digits, '.', '_' or '-'";
+        }
+
         return null;
     }
 

@@ -13,13 +13,25 @@ public static partial class HelloRules
     public static string? Problem(Hello hello)
     {
         if (!IdPattern().IsMatch(hello.AgentId))
+        {
             return "agent_id must be 1-64 letters, digits, '_' or '-'";
+        }
+
         if (hello.Name.Length is 0 or > 100 || hello.Name.Any(char.IsControl))
+        {
             return "name must be 1-100 printable characters";
+        }
+
         if (hello.Version.Length > 64 || hello.Version.Any(char.IsControl))
+        {
             return "version must be at most 64 printable characters";
+        }
+
         if (hello.Capacity is < 1 or > MaxCapacity)
+        {
             return $"capacity must be between 1 and {MaxCapacity}";
+        }
+
         return AgentLabels.Problem(hello.Labels) is { } labels ? $"labels: {labels}" : null;
     }
 

@@ -20,7 +20,9 @@ internal sealed class ActiveRun(string id, CancellationTokenSource cts) : IDispo
         try
         {
             if (Volatile.Read(ref _disposed) == 0)
+            {
                 cts.Cancel();
+            }
         }
         catch (ObjectDisposedException)
         {
@@ -31,6 +33,8 @@ internal sealed class ActiveRun(string id, CancellationTokenSource cts) : IDispo
     public void Dispose()
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 0)
+        {
             cts.Dispose();
+        }
     }
 }

@@ -20,7 +20,10 @@ internal static class AgentIdentity
         {
             var existing = File.ReadAllText(path).Trim();
             if (Guid.TryParseExact(existing, "D", out _))
+            {
                 return existing;
+            }
+
             throw new InvalidOperationException($"{path} does not hold an agent id; delete it to make a new one");
         }
 
@@ -37,7 +40,10 @@ internal static class AgentIdentity
         {
             var existing = File.ReadAllText(path).Trim();
             if (existing.Length >= 32 && existing.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_'))
+            {
                 return existing;
+            }
+
             throw new InvalidOperationException($"{path} does not hold an agent key; delete it only together with {FileName} (the hub knows the id by its key)");
         }
 
@@ -51,9 +57,15 @@ internal static class AgentIdentity
         var temp = $"{path}.{Environment.ProcessId}.tmp";
         var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
         if (secret && !OperatingSystem.IsWindows())
+        {
             options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+
         using (var file = new StreamWriter(temp, System.Text.Encoding.ASCII, options))
+        {
             file.Write(content + "\n");
+        }
+
         try
         {
             File.Move(temp, path, overwrite: false);

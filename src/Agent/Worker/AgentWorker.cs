@@ -29,7 +29,10 @@ internal sealed class AgentWorker(
         var agentId = AgentIdentity.LoadOrCreate(settings.DataDirectory);
         var agentKey = AgentIdentity.LoadOrCreateKey(settings.DataDirectory);
         if (HubAddress.IsInsecureRemote(new Uri(settings.HubUrl)))
+        {
             _log.LogWarning("Agent:AllowInsecure is set: talking to hub {HubUrl} in plaintext; the token and every assignment cross the network unencrypted", settings.HubUrl);
+        }
+
         _log.LogInformation("Agent {Name} ({AgentId}) labels [{Labels}], capacity {Capacity}, {Pending} unacknowledged result(s) on disk",
             settings.Name, agentId, string.Join(", ", settings.Labels.Select(l => $"{l.Key}={l.Value}")), settings.Capacity, spool.Count);
 
@@ -62,7 +65,10 @@ internal sealed class AgentWorker(
             catch (OperationCanceledException) { break; }
         }
         if (drain is not null)
+        {
             await drain;
+        }
+
         _log.LogInformation("Agent stopped; {Pending} unacknowledged result(s) stay on disk for the next start", spool.Count);
     }
 
@@ -93,7 +99,10 @@ internal sealed class AgentWorker(
         // Give the hub a moment to acknowledge what was just sent; the spool keeps the rest anyway.
         var until = time.GetUtcNow() + AckGrace;
         while (outbox.IsConnected && spool.Count > 0 && time.GetUtcNow() < until)
+        {
             await Task.Delay(TimeSpan.FromMilliseconds(100), time);
+        }
+
         await sessionCts.CancelAsync();
     }
 }

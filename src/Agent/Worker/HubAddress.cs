@@ -9,13 +9,25 @@ internal static class HubAddress
     public static string? Problem(string? url, bool allowInsecure)
     {
         if (string.IsNullOrWhiteSpace(url))
+        {
             return "Agent:HubUrl is required";
+        }
+
         if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
+        {
             return $"Agent:HubUrl '{url}' is not an absolute http:// or https:// URL";
+        }
+
         if (!string.IsNullOrEmpty(uri.UserInfo))
+        {
             return "Agent:HubUrl must not carry credentials; use Agent:Token";
+        }
+
         if (uri.Scheme == Uri.UriSchemeHttp && !IsLoopback(uri) && !allowInsecure)
+        {
             return $"Agent:HubUrl '{url}' is plaintext http to a host that is not loopback; use https, or set Agent:AllowInsecure=true to accept the risk";
+        }
+
         return null;
     }
 

@@ -32,7 +32,10 @@ internal sealed class HubSession(
         var token = sessionCts.Token;
         var headers = new Metadata();
         if (options.Token.Length > 0)
+        {
             headers.Add("authorization", $"Bearer {options.Token}");
+        }
+
         headers.Add("x-agent-key", agentKey);
         using var call = client.Connect(headers, cancellationToken: token);
 
@@ -49,9 +52,14 @@ internal sealed class HubSession(
             outbox.Attach(outgoing.Writer);
             var pending = spool.LoadAll();
             if (pending.Count > 0)
+            {
                 log.LogInformation("Re-sending {Count} result(s) the hub has not acknowledged", pending.Count);
+            }
+
             foreach (var result in pending)
+            {
                 outgoing.Writer.TryWrite(new AgentMessage { Result = result });
+            }
 
             var heartbeats = HeartbeatAsync(outgoing.Writer, heartbeat, token);
             var reader = ReadAllAsync(call.ResponseStream, token);
@@ -89,14 +97,26 @@ internal sealed class HubSession(
             throw new TimeoutException($"no welcome within {options.WelcomeTimeoutSeconds}s", ex);
         }
         if (writer.IsFaulted)
+        {
             await writer;
+        }
+
         if (!received)
+        {
             throw new RpcException(new Status(StatusCode.Unavailable, "the hub closed the stream before its welcome"));
+        }
+
         var message = responses.Current;
         if (message.KindCase != HubMessage.KindOneofCase.Welcome)
+        {
             throw new RpcException(new Status(StatusCode.Internal, $"the hub sent {message.KindCase} before its welcome"));
+        }
+
         if (!message.Welcome.Accepted)
+        {
             throw new HubRefusedException(string.IsNullOrEmpty(message.Welcome.Reason) ? "no reason given" : message.Welcome.Reason);
+        }
+
         return message.Welcome;
     }
 

@@ -51,7 +51,9 @@ internal sealed partial class ResultSpool
     {
         var path = PathOf(runId);
         lock (_gate)
+        {
             return File.Exists(path) ? Read(path) : null;
+        }
     }
 
     /// <summary>Every result still waiting for an ack, oldest first.</summary>
@@ -72,7 +74,9 @@ internal sealed partial class ResultSpool
         get
         {
             lock (_gate)
+            {
                 return Directory.GetFiles(_directory, "*" + Extension).Length;
+            }
         }
     }
 
@@ -80,12 +84,18 @@ internal sealed partial class ResultSpool
     public bool Delete(string runId)
     {
         if (!IsValidRunId(runId))
+        {
             return false;
+        }
+
         var path = PathOf(runId);
         lock (_gate)
         {
             if (!File.Exists(path))
+            {
                 return false;
+            }
+
             File.Delete(path);
             return true;
         }

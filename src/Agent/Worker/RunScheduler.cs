@@ -36,7 +36,10 @@ internal sealed class RunScheduler(
             return;
         }
         if (_running.ContainsKey(runId))
+        {
             return; // the hub re-sent what we are already doing
+        }
+
         if (spool.TryLoad(runId) is { } done)
         {
             outbox.TrySend(new AgentMessage { Result = done }); // already ran: the result is not acked yet
@@ -56,7 +59,10 @@ internal sealed class RunScheduler(
         var cts = new CancellationTokenSource();
         var run = new ActiveRun(runId, cts);
         if (!_running.TryAdd(runId, run))
+        {
             return;
+        }
+
         run.Task = Task.Run(() => ExecuteAsync(run, assignment));
     }
 
@@ -74,7 +80,9 @@ internal sealed class RunScheduler(
     public void CancelAll(string reason)
     {
         foreach (var run in _running.Values)
+        {
             run.Cancel(reason);
+        }
     }
 
     /// <summary>Waits until no run is in flight; false when <paramref name="timeout"/> passed first.</summary>
@@ -82,7 +90,10 @@ internal sealed class RunScheduler(
     {
         var tasks = _running.Values.Select(r => r.Task).OfType<Task>().ToArray();
         if (tasks.Length == 0)
+        {
             return true;
+        }
+
         var all = Task.WhenAll(tasks);
         return await Task.WhenAny(all, Task.Delay(timeout, time)) == all && _running.IsEmpty;
     }
@@ -136,7 +147,9 @@ internal sealed class RunScheduler(
 
         var remaining = deadline - time.GetUtcNow();
         if (remaining <= TimeSpan.Zero)
+        {
             return ProbeWire.ToEnded(run.Id, RunOutcome.TimedOut, "the deadline had passed when the assignment arrived", time.GetUtcNow());
+        }
 
         using var deadlineCts = new CancellationTokenSource(remaining, time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(run.Token, deadlineCts.Token);

@@ -309,12 +309,12 @@ internal sealed partial class AgentHubService(
 /// </summary>
 internal sealed partial class ForeignRunReport(string agentName, string agentId, HubMetrics metrics, ILogger logger)
 {
-    private int logged;
+    private int _logged;
 
     public void Dropped(string kind, string runId)
     {
         metrics.AgentMessageDropped(kind);
-        if (Interlocked.Exchange(ref logged, 1) == 0)
+        if (Interlocked.Exchange(ref _logged, 1) == 0)
         {
             Log(agentName, agentId, kind, runId);
         }

@@ -10,14 +10,14 @@ namespace SmtpProbeHub.Api.AgentHub;
 /// </summary>
 internal sealed class AgentStream : IAsyncDisposable
 {
-    private readonly Channel<HubMessage> outgoing = Channel.CreateUnbounded<HubMessage>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly Task writer;
+    private readonly Channel<HubMessage> _outgoing = Channel.CreateUnbounded<HubMessage>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Task _writer;
 
     public AgentStream(IServerStreamWriter<HubMessage> response, CancellationToken cancellationToken)
     {
-        writer = Task.Run(async () =>
+        _writer = Task.Run(async () =>
         {
-            await foreach (var message in outgoing.Reader.ReadAllAsync(cancellationToken))
+            await foreach (var message in _outgoing.Reader.ReadAllAsync(cancellationToken))
             {
                 await response.WriteAsync(message, cancellationToken);
             }
@@ -25,18 +25,18 @@ internal sealed class AgentStream : IAsyncDisposable
     }
 
     /// <summary>Ends with the writer's failure (the stream broke).</summary>
-    public Task Writer => writer;
+    public Task Writer => _writer;
 
     /// <summary>False once the stream is closing: the message will not reach the agent.</summary>
-    public bool Send(HubMessage message) => outgoing.Writer.TryWrite(message);
+    public bool Send(HubMessage message) => _outgoing.Writer.TryWrite(message);
 
     /// <summary>Takes no more messages and waits (at most <paramref name="within"/>) until what is queued has been written.</summary>
     public async Task FlushAndCloseAsync(TimeSpan within)
     {
-        outgoing.Writer.TryComplete();
+        _outgoing.Writer.TryComplete();
         try
         {
-            await writer.WaitAsync(within);
+            await _writer.WaitAsync(within);
         }
         catch (Exception)
         {
@@ -46,11 +46,11 @@ internal sealed class AgentStream : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        outgoing.Writer.TryComplete();
+        _outgoing.Writer.TryComplete();
         try
         {
             // The response stream must not be written after the call returns: wait for the writer.
-            await writer.WaitAsync(TimeSpan.FromSeconds(5));
+            await _writer.WaitAsync(TimeSpan.FromSeconds(5));
         }
         catch (Exception)
         {

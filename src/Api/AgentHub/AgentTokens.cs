@@ -23,13 +23,13 @@ public sealed record AgentToken(string Name, AgentTokenKind Kind);
 /// </summary>
 public sealed class AgentTokens(IOptions<AgentTokenOptions> options)
 {
-    private readonly (AgentToken Token, byte[] Digest)[] known =
+    private readonly (AgentToken Token, byte[] Digest)[] _known =
     [
         .. Configured(options.Value.AgentTokens, AgentTokenKind.PerAgent),
         .. Configured(options.Value.EnrollmentTokens, AgentTokenKind.Enrollment),
     ];
 
-    public int Count => known.Length;
+    public int Count => _known.Length;
 
     /// <summary>The token when <paramref name="authorization"/> is <c>Bearer &lt;known token&gt;</c>, else null.</summary>
     public AgentToken? Verify(string? authorization)
@@ -42,7 +42,7 @@ public sealed class AgentTokens(IOptions<AgentTokenOptions> options)
 
         var digest = Digest(authorization[scheme.Length..].Trim());
         AgentToken? match = null;
-        foreach (var (token, tokenDigest) in known)
+        foreach (var (token, tokenDigest) in _known)
         {
             if (CryptographicOperations.FixedTimeEquals(digest, tokenDigest))
             {

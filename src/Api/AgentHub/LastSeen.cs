@@ -3,11 +3,11 @@ namespace SmtpProbeHub.Api.AgentHub;
 /// <summary>When an agent's stream last carried anything (any message counts as a heartbeat).</summary>
 internal sealed class LastSeen(TimeProvider time)
 {
-    private long ticks = time.GetTimestamp();
+    private long _ticks = time.GetTimestamp();
 
     public TimeProvider Time => time;
 
-    public TimeSpan Silence => time.GetElapsedTime(Interlocked.Read(ref ticks));
+    public TimeSpan Silence => time.GetElapsedTime(Interlocked.Read(ref _ticks));
 
-    public void Touch() => Interlocked.Exchange(ref ticks, time.GetTimestamp());
+    public void Touch() => Interlocked.Exchange(ref _ticks, time.GetTimestamp());
 }

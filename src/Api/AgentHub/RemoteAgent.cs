@@ -17,11 +17,11 @@ internal sealed class RemoteAgent(Hello hello, AgentStream stream, TimeProvider 
     /// <summary>How long a cancelled run may hold its slot waiting for the agent to say it stopped (a bound, not the rule).</summary>
     private static readonly TimeSpan StopWait = TimeSpan.FromSeconds(60);
 
-    private readonly ConcurrentDictionary<string, PendingRun> pending = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, PendingRun> _pending = new(StringComparer.Ordinal);
 
     // Runs the hub has given up on (cancel, deadline) that the agent has not yet reported ended.
-    private readonly ConcurrentDictionary<string, TaskCompletionSource> stopping = new(StringComparer.Ordinal);
-    private volatile string? disconnected;
+    private readonly ConcurrentDictionary<string, TaskCompletionSource> _stopping = new(StringComparer.Ordinal);
+    private volatile string? _disconnected;
 
     public string Id { get; } = hello.AgentId;
 
@@ -37,16 +37,16 @@ internal sealed class RemoteAgent(Hello hello, AgentStream stream, TimeProvider 
     {
         var runId = assignment.RunId.ToString("D");
         var run = new PendingRun(progress);
-        if (!pending.TryAdd(runId, run))
+        if (!_pending.TryAdd(runId, run))
         {
             throw new InvalidOperationException($"run {runId} is already assigned to {Name}");
         }
 
         try
         {
-            if (disconnected is { } why || !stream.Send(new HubMessage { Assignment = ProbeWire.ToAssignment(runId, assignment.Plan, assignment.Deadline, assignment.Targets) }))
+            if (_disconnected is { } why || !stream.Send(new HubMessage { Assignment = ProbeWire.ToAssignment(runId, assignment.Plan, assignment.Deadline, assignment.Targets) }))
             {
-                throw new AgentLostException(disconnected ?? "the stream is closing");
+                throw new AgentLostException(_disconnected ?? "the stream is closing");
             }
 
             RunResult ended;
@@ -58,7 +58,7 @@ internal sealed class RemoteAgent(Hello hello, AgentStream stream, TimeProvider 
             {
                 // Cancel, deadline or the hub stopping: stop the dialog on the agent too. Its own result
                 // for this run, if one comes, is acknowledged and otherwise ignored; until it comes the run holds its slot.
-                stopping.TryAdd(runId, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+                _stopping.TryAdd(runId, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
                 stream.Send(new HubMessage { Cancel = new Cancel { RunId = runId, Reason = "canceled by the hub" } });
                 throw;
             }
@@ -67,14 +67,14 @@ internal sealed class RemoteAgent(Hello hello, AgentStream stream, TimeProvider 
         }
         finally
         {
-            pending.TryRemove(runId, out _);
+            _pending.TryRemove(runId, out _);
         }
     }
 
     /// <summary>Hands a step or transcript line to its run's sink; false when the run is not pending here.</summary>
     public bool OnProgress(StepProgress progress)
     {
-        if (!pending.TryGetValue(progress.RunId, out var run))
+        if (!_pending.TryGetValue(progress.RunId, out var run))
         {
             return false;
         }
@@ -95,12 +95,12 @@ internal sealed class RemoteAgent(Hello hello, AgentStream stream, TimeProvider 
     public bool TryComplete(RunResult result)
     {
         Stopped(result.RunId);
-        return pending.TryGetValue(result.RunId, out var run) && run.Ended.TrySetResult(result);
+        return _pending.TryGetValue(result.RunId, out var run) && run.Ended.TrySetResult(result);
     }
 
     /// <inheritdoc />
     public Task StoppedOnAgent(Guid runId) =>
-        stopping.TryGetValue(runId.ToString("D"), out var stopped) ? stopped.Task.WaitAsync(StopWait, time).ContinueWith(_ => { }, TaskScheduler.Default) : Task.CompletedTask;
+        _stopping.TryGetValue(runId.ToString("D"), out var stopped) ? stopped.Task.WaitAsync(StopWait, time).ContinueWith(_ => { }, TaskScheduler.Default) : Task.CompletedTask;
 
     /// <summary>
     /// What the agent says it runs (a heartbeat): a run it no longer lists has stopped; a run it lists that is neither
@@ -109,12 +109,12 @@ internal sealed class RemoteAgent(Hello hello, AgentStream stream, TimeProvider 
     /// </summary>
     public void OnRunning(IReadOnlyCollection<string> runningRunIds)
     {
-        foreach (var runId in stopping.Keys.Where(id => !runningRunIds.Contains(id)))
+        foreach (var runId in _stopping.Keys.Where(id => !runningRunIds.Contains(id)))
         {
             Stopped(runId);
         }
 
-        foreach (var runId in runningRunIds.Where(id => !pending.ContainsKey(id) && !stopping.ContainsKey(id)))
+        foreach (var runId in runningRunIds.Where(id => !_pending.ContainsKey(id) && !_stopping.ContainsKey(id)))
         {
             stream.Send(new HubMessage { Cancel = new Cancel { RunId = runId, Reason = "the hub does not run this on this connection (it ended the run, e.g. as agentLost)" } });
         }
@@ -123,7 +123,7 @@ internal sealed class RemoteAgent(Hello hello, AgentStream stream, TimeProvider 
     /// <summary>Before the hub drops a silent agent: tell it to stop every run, so a frozen agent that resumes reads this first.</summary>
     public void CancelAllPending(string why)
     {
-        foreach (var runId in pending.Keys)
+        foreach (var runId in _pending.Keys)
         {
             stream.Send(new HubMessage { Cancel = new Cancel { RunId = runId, Reason = why } });
         }
@@ -131,7 +131,7 @@ internal sealed class RemoteAgent(Hello hello, AgentStream stream, TimeProvider 
 
     private void Stopped(string runId)
     {
-        if (stopping.TryRemove(runId, out var stopped))
+        if (_stopping.TryRemove(runId, out var stopped))
         {
             stopped.TrySetResult();
         }
@@ -141,7 +141,7 @@ internal sealed class RemoteAgent(Hello hello, AgentStream stream, TimeProvider 
     public bool OnRejected(AssignmentRejected rejected)
     {
         Stopped(rejected.RunId);
-        if (!pending.TryGetValue(rejected.RunId, out var run))
+        if (!_pending.TryGetValue(rejected.RunId, out var run))
         {
             return false;
         }
@@ -153,14 +153,14 @@ internal sealed class RemoteAgent(Hello hello, AgentStream stream, TimeProvider 
     /// <summary>The stream is gone: every pending run ends as lost now rather than waiting for its deadline.</summary>
     public void Disconnect(string why)
     {
-        disconnected = why;
-        foreach (var run in pending.Values)
+        _disconnected = why;
+        foreach (var run in _pending.Values)
         {
             run.Ended.TrySetException(new AgentLostException(why));
         }
 
         // Its connection is gone, and with it its capacity: nothing to hold slots for.
-        foreach (var runId in stopping.Keys)
+        foreach (var runId in _stopping.Keys)
         {
             Stopped(runId);
         }
@@ -172,7 +172,7 @@ internal sealed class RemoteAgent(Hello hello, AgentStream stream, TimeProvider 
     public void ResultStoredNow(string runId) =>
         stream.Send(new HubMessage { ResultAck = new ResultAck { RunId = runId } });
 
-    public int Pending => pending.Count;
+    public int Pending => _pending.Count;
 
     private async Task<ProbeResult> OutcomeAsync(RunResult ended, CancellationToken cancellationToken)
     {

@@ -7,15 +7,15 @@ namespace SmtpProbeHub.Api.Agents;
 /// </summary>
 public sealed class AgentRegistration : IDisposable
 {
-    private readonly CancellationTokenSource lost = new();
-    private readonly AgentRegistry registry;
-    private readonly Lock heldElsewhereGate = new();
-    private int inFlight;
-    private int heldElsewhere;
+    private readonly CancellationTokenSource _lost = new();
+    private readonly AgentRegistry _registry;
+    private readonly Lock _heldElsewhereGate = new();
+    private int _inFlight;
+    private int _heldElsewhere;
 
     internal AgentRegistration(AgentRegistry registry, IProbeAgent agent, AgentConnection connection, DateTimeOffset now)
     {
-        this.registry = registry;
+        _registry = registry;
         Agent = agent;
         Connection = connection;
         ConnectedAt = now;
@@ -36,18 +36,18 @@ public sealed class AgentRegistration : IDisposable
     public DateTimeOffset LastSeen { get; internal set; }
 
     /// <summary>Cancelled when the agent goes offline.</summary>
-    public CancellationToken Lost => lost.Token;
+    public CancellationToken Lost => _lost.Token;
 
     /// <summary>True until the agent goes offline.</summary>
-    public bool IsOnline => !lost.IsCancellationRequested;
+    public bool IsOnline => !_lost.IsCancellationRequested;
 
     /// <summary>Runs the agent is busy with: those given to it on this connection and those it still runs from before.</summary>
-    public int InFlight => Volatile.Read(ref inFlight) + Volatile.Read(ref heldElsewhere);
+    public int InFlight => Volatile.Read(ref _inFlight) + Volatile.Read(ref _heldElsewhere);
 
     /// <summary>Capacity slots: the dispatcher holds one per running run.</summary>
     internal SemaphoreSlim Slots { get; }
 
-    internal void RunStarted() => Interlocked.Increment(ref inFlight);
+    internal void RunStarted() => Interlocked.Increment(ref _inFlight);
 
     /// <summary>
     /// An agent that reconnects may still run what it was given before: those runs hold capacity slots here
@@ -55,11 +55,11 @@ public sealed class AgentRegistration : IDisposable
     /// </summary>
     internal void HoldForRunsFromBefore(int runs)
     {
-        lock (heldElsewhereGate)
+        lock (_heldElsewhereGate)
         {
             for (var i = 0; i < runs && Slots.Wait(0); i++)
             {
-                heldElsewhere++;
+                _heldElsewhere++;
             }
         }
     }
@@ -67,17 +67,17 @@ public sealed class AgentRegistration : IDisposable
     /// <summary>What the agent says it is running (a heartbeat): slots held for runs from before are freed as they end.</summary>
     internal void AgentReports(int agentInFlight)
     {
-        lock (heldElsewhereGate)
+        lock (_heldElsewhereGate)
         {
-            var stillFromBefore = Math.Max(0, agentInFlight - Volatile.Read(ref inFlight));
-            for (; heldElsewhere > stillFromBefore; heldElsewhere--)
+            var stillFromBefore = Math.Max(0, agentInFlight - Volatile.Read(ref _inFlight));
+            for (; _heldElsewhere > stillFromBefore; _heldElsewhere--)
             {
                 Slots.Release();
             }
         }
     }
 
-    internal void RunEnded() => Interlocked.Decrement(ref inFlight);
+    internal void RunEnded() => Interlocked.Decrement(ref _inFlight);
 
     /// <summary>Why it went offline, when something other than its own stream ended it (replaced, revoked).</summary>
     public string? OfflineReason { get; private set; }
@@ -85,12 +85,12 @@ public sealed class AgentRegistration : IDisposable
     internal void GoOffline(string? reason = null)
     {
         OfflineReason ??= reason;
-        if (!lost.IsCancellationRequested)
+        if (!_lost.IsCancellationRequested)
         {
-            lost.Cancel();
+            _lost.Cancel();
         }
     }
 
     /// <inheritdoc />
-    public void Dispose() => registry.MarkOffline(this);
+    public void Dispose() => _registry.MarkOffline(this);
 }

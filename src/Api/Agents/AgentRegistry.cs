@@ -8,8 +8,8 @@ namespace SmtpProbeHub.Api.Agents;
 /// </summary>
 public sealed class AgentRegistry(TimeProvider time, ILogger<AgentRegistry> logger)
 {
-    private readonly ConcurrentDictionary<string, AgentRegistration> agents = new(StringComparer.Ordinal);
-    private readonly Lock gate = new();
+    private readonly ConcurrentDictionary<string, AgentRegistration> _agents = new(StringComparer.Ordinal);
+    private readonly Lock _gate = new();
 
     /// <summary>
     /// Registers a connected agent (its hello). A second connection with the same id replaces the first,
@@ -22,10 +22,10 @@ public sealed class AgentRegistry(TimeProvider time, ILogger<AgentRegistry> logg
         var registration = new AgentRegistration(this, agent, connection, time.GetUtcNow());
         registration.HoldForRunsFromBefore(runsFromBefore);
         AgentRegistration? previous;
-        lock (gate)
+        lock (_gate)
         {
-            agents.TryGetValue(agent.Id, out previous);
-            agents[agent.Id] = registration;
+            _agents.TryGetValue(agent.Id, out previous);
+            _agents[agent.Id] = registration;
         }
 
         previous?.GoOffline("replaced by a newer connection with the same agent id and credential");
@@ -49,18 +49,18 @@ public sealed class AgentRegistry(TimeProvider time, ILogger<AgentRegistry> logg
     /// <summary>Records that an agent was heard from (heartbeat or any message).</summary>
     public void Touch(string agentId)
     {
-        if (agents.TryGetValue(agentId, out var registration))
+        if (_agents.TryGetValue(agentId, out var registration))
         {
             registration.LastSeen = time.GetUtcNow();
         }
     }
 
     /// <summary>The current registration of an agent (online or not), or null.</summary>
-    public AgentRegistration? Find(string agentId) => agents.GetValueOrDefault(agentId);
+    public AgentRegistration? Find(string agentId) => _agents.GetValueOrDefault(agentId);
 
     /// <summary>Every agent's latest registration, online first, then by name.</summary>
     public IReadOnlyList<AgentRegistration> All() =>
-        [.. agents.Values.OrderByDescending(a => a.IsOnline).ThenBy(a => a.Agent.Name, StringComparer.Ordinal).ThenBy(a => a.Agent.Id, StringComparer.Ordinal)];
+        [.. _agents.Values.OrderByDescending(a => a.IsOnline).ThenBy(a => a.Agent.Name, StringComparer.Ordinal).ThenBy(a => a.Agent.Id, StringComparer.Ordinal)];
 
     /// <summary>The agents online now.</summary>
     public IReadOnlyList<AgentRegistration> Online() => [.. All().Where(a => a.IsOnline)];

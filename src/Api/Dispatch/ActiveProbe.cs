@@ -5,7 +5,7 @@ namespace SmtpProbeHub.Api.Dispatch;
 /// <summary>A probe with runs still in flight in this process, and the recorders that hold its runs' state.</summary>
 internal sealed class ActiveProbe(ProbeRecord record)
 {
-    private int remaining = record.Runs.Count;
+    private int _remaining = record.Runs.Count;
 
     /// <summary>
     /// Completes when the probe's row has committed. A run connects to nothing before: a probe that could not be
@@ -34,5 +34,5 @@ internal sealed class ActiveProbe(ProbeRecord record)
     public ProbeRecord Snapshot() => Record with { Runs = [.. Recorders.Select(r => r.Current)] };
 
     /// <summary>True when this was the last run to end.</summary>
-    public bool RunEnded() => Interlocked.Decrement(ref remaining) == 0;
+    public bool RunEnded() => Interlocked.Decrement(ref _remaining) == 0;
 }

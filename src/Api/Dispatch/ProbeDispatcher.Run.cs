@@ -40,7 +40,7 @@ public sealed partial class ProbeDispatcher
         ActiveProbe probe, AgentRegistration agent, RunAssignment assignment, RunRecorder recorder)
     {
         using var queueTimeout = new CancellationTokenSource(TimeSpan.FromSeconds(options.Value.QueueTimeoutSeconds), time);
-        using var waiting = CancellationTokenSource.CreateLinkedTokenSource(probe.Cancel.Token, queueTimeout.Token, agent.Lost, stopping.Token);
+        using var waiting = CancellationTokenSource.CreateLinkedTokenSource(probe.Cancel.Token, queueTimeout.Token, agent.Lost, _stopping.Token);
         while (true)
         {
             try
@@ -50,7 +50,7 @@ public sealed partial class ProbeDispatcher
             catch (OperationCanceledException) when (waiting.IsCancellationRequested)
             {
                 return probe.Cancel.IsCancellationRequested ? (RunStatus.Canceled, null, RunDiagnoses.Canceled)
-                    : stopping.IsCancellationRequested ? (RunStatus.AgentLost, null, RunDiagnoses.HubStopping)
+                    : _stopping.IsCancellationRequested ? (RunStatus.AgentLost, null, RunDiagnoses.HubStopping)
                     : queueTimeout.IsCancellationRequested ? (RunStatus.QueueTimedOut, null, RunDiagnoses.QueueTimedOut(options.Value.QueueTimeoutSeconds))
                     : (RunStatus.AgentLost, null, RunDiagnoses.AgentLost);
             }
@@ -83,7 +83,7 @@ public sealed partial class ProbeDispatcher
     private async Task<(RunStatus, ProbeResult?, Diagnosis?)?> RunWithSlotAsync(ActiveProbe probe, AgentRegistration agent, RunAssignment assignment, RunRecorder recorder)
     {
         using var deadline = new CancellationTokenSource(Clamp(assignment.Deadline - time.GetUtcNow()), time);
-        using var run = CancellationTokenSource.CreateLinkedTokenSource(probe.Cancel.Token, deadline.Token, agent.Lost, stopping.Token);
+        using var run = CancellationTokenSource.CreateLinkedTokenSource(probe.Cancel.Token, deadline.Token, agent.Lost, _stopping.Token);
         var stillOnAgent = false;
         try
         {
@@ -95,7 +95,7 @@ public sealed partial class ProbeDispatcher
             // Cancel, deadline or the agent going away: the agent may still be stopping the dialog (see the slot below).
             stillOnAgent = !agent.Lost.IsCancellationRequested;
             return probe.Cancel.IsCancellationRequested ? (RunStatus.Canceled, null, RunDiagnoses.Canceled)
-                : stopping.IsCancellationRequested ? (RunStatus.AgentLost, null, RunDiagnoses.HubStopping)
+                : _stopping.IsCancellationRequested ? (RunStatus.AgentLost, null, RunDiagnoses.HubStopping)
                 : deadline.IsCancellationRequested ? (RunStatus.TimedOut, null, RunDiagnoses.TimedOut)
                 : (RunStatus.AgentLost, null, RunDiagnoses.AgentLost);
         }
@@ -155,7 +155,7 @@ public sealed partial class ProbeDispatcher
             {
                 var final = probe.Snapshot() with { Status = ProbeStatus.Canceled };
                 bus.Close(probe.Id, Probes.ProbeViews.From(final));
-                active.TryRemove(probe.Id, out _);
+                _active.TryRemove(probe.Id, out _);
                 probe.Ended.TrySetResult(final);
             }
 
@@ -182,14 +182,14 @@ public sealed partial class ProbeDispatcher
                     LogRunEnded(status, result?.Verdict);
                     return;
                 }
-                catch (Exception ex) when (StorageHealth.IsUnavailable(ex) && !stopping.IsCancellationRequested)
+                catch (Exception ex) when (StorageHealth.IsUnavailable(ex) && !_stopping.IsCancellationRequested)
                 {
                     LogEndStoreRetry(assignment.RunId, ex.Message, pause.TotalSeconds);
                 }
 
                 try
                 {
-                    await Task.Delay(pause, time, stopping.Token);
+                    await Task.Delay(pause, time, _stopping.Token);
                 }
                 catch (OperationCanceledException)
                 {
@@ -228,7 +228,7 @@ public sealed partial class ProbeDispatcher
         finally
         {
             bus.Close(probe.Id, Probes.ProbeViews.From(final));
-            active.TryRemove(probe.Id, out _);
+            _active.TryRemove(probe.Id, out _);
             probe.Ended.TrySetResult(final);
         }
     }

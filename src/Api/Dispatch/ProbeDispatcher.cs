@@ -29,8 +29,8 @@ public sealed partial class ProbeDispatcher(
     StorageHealth storageHealth,
     ILogger<ProbeDispatcher> logger) : IHostedService
 {
-    private readonly ConcurrentDictionary<Guid, ActiveProbe> active = new();
-    private readonly CancellationTokenSource stopping = new();
+    private readonly ConcurrentDictionary<Guid, ActiveProbe> _active = new();
+    private readonly CancellationTokenSource _stopping = new();
 
     /// <summary>
     /// Accepts a probe: the plan must be valid and hold its secrets (they stay in memory only).
@@ -79,7 +79,7 @@ public sealed partial class ProbeDispatcher(
 
         var state = new ActiveProbe(probe);
         state.Recorders.AddRange(runs.Select(run => new RunRecorder(run, store, bus, metrics, time)));
-        active[id] = state;
+        _active[id] = state;
         bus.Open(id);
         // Queued, not awaited yet: storage applies writes in order, so every later write of these runs lands
         // after the probe's row, and the runs need not wait for the commit to start. Not the request's token:
@@ -117,7 +117,7 @@ public sealed partial class ProbeDispatcher(
     /// <summary>Cancels a probe in flight. False when it is not in flight here (unknown or already ended).</summary>
     public bool Cancel(Guid probeId)
     {
-        if (!active.TryGetValue(probeId, out var state))
+        if (!_active.TryGetValue(probeId, out var state))
         {
             return false;
         }
@@ -128,10 +128,10 @@ public sealed partial class ProbeDispatcher(
     }
 
     /// <summary>The task that completes (with the final probe) when a probe in flight here ends; null when it is not in flight.</summary>
-    public Task<ProbeRecord>? Ended(Guid probeId) => active.TryGetValue(probeId, out var state) ? state.Ended.Task : null;
+    public Task<ProbeRecord>? Ended(Guid probeId) => _active.TryGetValue(probeId, out var state) ? state.Ended.Task : null;
 
     /// <summary>A probe in flight here as it stands now (from memory, no storage read); null when it is not in flight.</summary>
-    public ProbeRecord? Snapshot(Guid probeId) => active.TryGetValue(probeId, out var state) ? state.Snapshot() : null;
+    public ProbeRecord? Snapshot(Guid probeId) => _active.TryGetValue(probeId, out var state) ? state.Snapshot() : null;
 
     /// <summary>
     /// Records a result that arrived for a run this hub process is not running (e.g. an agent re-sending
@@ -147,15 +147,15 @@ public sealed partial class ProbeDispatcher(
         }
 
         var stored = await store.EndRunAsync(new RunRecord
-            {
-                Id = runId,
-                ProbeId = Guid.Empty,
-                Ordinal = 0,
-                Agent = new AgentRef(agentId, "", new Dictionary<string, string>()),
-                Status = RunStatus.Completed,
-                EndedAt = StoredTime.Now(time),
-                Result = result,
-            }, cancellationToken);
+        {
+            Id = runId,
+            ProbeId = Guid.Empty,
+            Ordinal = 0,
+            Agent = new AgentRef(agentId, "", new Dictionary<string, string>()),
+            Status = RunStatus.Completed,
+            EndedAt = StoredTime.Now(time),
+            Result = result,
+        }, cancellationToken);
         LogLateResult(runId, stored);
         return stored ? LateResult.Stored : LateResult.AlreadyEnded;
     }
@@ -165,8 +165,8 @@ public sealed partial class ProbeDispatcher(
     /// <summary>On shutdown runs in flight end now (as interrupted) rather than being found unfinished at next start.</summary>
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        await stopping.CancelAsync();
-        var tasks = active.Values.SelectMany(p => p.RunTasks).ToArray();
+        await _stopping.CancelAsync();
+        var tasks = _active.Values.SelectMany(p => p.RunTasks).ToArray();
         await Task.WhenAll(tasks).WaitAsync(cancellationToken).ContinueWith(_ => { }, TaskScheduler.Default);
     }
 }

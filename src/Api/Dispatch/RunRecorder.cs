@@ -13,51 +13,51 @@ namespace SmtpProbeHub.Api.Dispatch;
 /// </summary>
 internal sealed class RunRecorder(RunRecord run, IProbeStore store, ProbeEventBus bus, HubMetrics metrics, TimeProvider time) : IProbeObserver
 {
-    private readonly Lock gate = new();
-    private readonly List<ProbeStep> steps = [];
-    private readonly List<TranscriptEntry> transcript = [];
-    private readonly Guid runId = run.Id;
-    private readonly Guid probeId = run.ProbeId;
-    private readonly string agentId = run.Agent.Id;
-    private readonly TaskCompletionSource endStoreSettled = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private RunRecord current = run;
+    private readonly Lock _gate = new();
+    private readonly List<ProbeStep> _steps = [];
+    private readonly List<TranscriptEntry> _transcript = [];
+    private readonly Guid _runId = run.Id;
+    private readonly Guid _probeId = run.ProbeId;
+    private readonly string _agentId = run.Agent.Id;
+    private readonly TaskCompletionSource _endStoreSettled = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private RunRecord _current = run;
 
     /// <summary>True once <see cref="EndedAsync"/> stored the end (storage refuses a run that already ended elsewhere).</summary>
     public bool EndStored { get; private set; }
 
     /// <summary>Completes once this run's end has been through storage, stored or not (see <see cref="EndStoreDone"/>).</summary>
-    public Task EndStoreSettled => endStoreSettled.Task;
+    public Task EndStoreSettled => _endStoreSettled.Task;
 
     public RunRecord Current
     {
         get
         {
-            lock (gate)
+            lock (_gate)
             {
-                return current;
+                return _current;
             }
         }
     }
 
     public void OnStep(ProbeStep step)
     {
-        lock (gate)
+        lock (_gate)
         {
-            steps.Add(step);
+            _steps.Add(step);
         }
 
         metrics.Step(step);
-        bus.Publish(probeId, ProbeEvent.Step, new { runId, agentId, step });
+        bus.Publish(_probeId, ProbeEvent.Step, new { runId = _runId, agentId = _agentId, step });
     }
 
     public void OnTranscript(TranscriptEntry entry)
     {
-        lock (gate)
+        lock (_gate)
         {
-            transcript.Add(entry);
+            _transcript.Add(entry);
         }
 
-        bus.Publish(probeId, ProbeEvent.Transcript, new { runId, agentId, entry });
+        bus.Publish(_probeId, ProbeEvent.Transcript, new { runId = _runId, agentId = _agentId, entry });
     }
 
     /// <summary>
@@ -67,37 +67,37 @@ internal sealed class RunRecorder(RunRecord run, IProbeStore store, ProbeEventBu
     public void Started()
     {
         var at = StoredTime.Now(time);
-        lock (gate)
+        lock (_gate)
         {
-            current = current with { Status = RunStatus.Running, StartedAt = at };
+            _current = _current with { Status = RunStatus.Running, StartedAt = at };
         }
 
-        _ = store.MarkRunStartedAsync(runId, at, CancellationToken.None);
-        bus.Publish(probeId, ProbeEvent.Run, ProbeViews.From(Current, withDetail: false));
+        _ = store.MarkRunStartedAsync(_runId, at, CancellationToken.None);
+        bus.Publish(_probeId, ProbeEvent.Run, ProbeViews.From(Current, withDetail: false));
     }
 
     /// <summary>Called once the attempt to store the end is over, whatever its outcome.</summary>
-    public void EndStoreDone() => endStoreSettled.TrySetResult();
+    public void EndStoreDone() => _endStoreSettled.TrySetResult();
 
     public async Task EndedAsync(RunStatus status, ProbeResult? result, Diagnosis? diagnosis, ProbeEnd? probeEnd)
     {
         RunRecord ended;
-        lock (gate)
+        lock (_gate)
         {
-            ended = current = current with
+            ended = _current = _current with
             {
                 Status = status,
                 EndedAt = StoredTime.Now(time),
                 Result = result,
                 Diagnosis = diagnosis,
-                Steps = [.. steps],
-                Transcript = [.. transcript],
+                Steps = [.. _steps],
+                Transcript = [.. _transcript],
             };
         }
 
         // Storage first: a client that sees the event and then GETs the probe must find the same state.
         EndStored = await store.EndRunAsync(ended, probeEnd, CancellationToken.None);
         metrics.RunEnded(status, result?.Verdict);
-        bus.Publish(probeId, ProbeEvent.Run, ProbeViews.From(ended, withDetail: false));
+        bus.Publish(_probeId, ProbeEvent.Run, ProbeViews.From(ended, withDetail: false));
     }
 }

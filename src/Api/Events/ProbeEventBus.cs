@@ -12,13 +12,13 @@ public sealed class ProbeEventBus(TimeProvider time)
 {
     public static readonly TimeSpan Retention = TimeSpan.FromMinutes(2);
 
-    private readonly ConcurrentDictionary<Guid, ProbeEventLog> logs = new();
+    private readonly ConcurrentDictionary<Guid, ProbeEventLog> _logs = new();
 
-    internal void Open(Guid probeId) => logs.TryAdd(probeId, new ProbeEventLog());
+    internal void Open(Guid probeId) => _logs.TryAdd(probeId, new ProbeEventLog());
 
     internal void Publish(Guid probeId, string type, object data)
     {
-        if (logs.TryGetValue(probeId, out var log))
+        if (_logs.TryGetValue(probeId, out var log))
         {
             log.Append(type, data, close: false);
         }
@@ -26,7 +26,7 @@ public sealed class ProbeEventBus(TimeProvider time)
 
     internal void Close(Guid probeId, object final)
     {
-        if (!logs.TryGetValue(probeId, out var log))
+        if (!_logs.TryGetValue(probeId, out var log))
         {
             return;
         }
@@ -37,11 +37,11 @@ public sealed class ProbeEventBus(TimeProvider time)
 
     /// <summary>Replay + live for a probe in memory, or null when the hub holds no events for it.</summary>
     internal (IReadOnlyList<ProbeEvent> Past, ChannelReader<ProbeEvent> Live, Action Unsubscribe)? Subscribe(Guid probeId) =>
-        logs.TryGetValue(probeId, out var log) ? log.Subscribe() : null;
+        _logs.TryGetValue(probeId, out var log) ? log.Subscribe() : null;
 
     private async Task ForgetLaterAsync(Guid probeId)
     {
         await Task.Delay(Retention, time).ConfigureAwait(false);
-        logs.TryRemove(probeId, out _);
+        _logs.TryRemove(probeId, out _);
     }
 }

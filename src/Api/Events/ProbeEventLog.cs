@@ -8,24 +8,24 @@ namespace SmtpProbeHub.Api.Events;
 /// </summary>
 internal sealed class ProbeEventLog
 {
-    private readonly Lock gate = new();
-    private readonly List<ProbeEvent> events = [];
-    private readonly List<Channel<ProbeEvent>> subscribers = [];
+    private readonly Lock _gate = new();
+    private readonly List<ProbeEvent> _events = [];
+    private readonly List<Channel<ProbeEvent>> _subscribers = [];
 
     public bool IsClosed { get; private set; }
 
     public void Append(string type, object data, bool close)
     {
-        lock (gate)
+        lock (_gate)
         {
             if (IsClosed)
             {
                 return;
             }
 
-            var item = new ProbeEvent(events.Count + 1, type, data);
-            events.Add(item);
-            foreach (var subscriber in subscribers)
+            var item = new ProbeEvent(_events.Count + 1, type, data);
+            _events.Add(item);
+            foreach (var subscriber in _subscribers)
             {
                 subscriber.Writer.TryWrite(item);
                 if (close)
@@ -37,7 +37,7 @@ internal sealed class ProbeEventLog
             IsClosed = close;
             if (close)
             {
-                subscribers.Clear();
+                _subscribers.Clear();
             }
         }
     }
@@ -46,25 +46,26 @@ internal sealed class ProbeEventLog
     public (IReadOnlyList<ProbeEvent> Past, ChannelReader<ProbeEvent> Live, Action Unsubscribe) Subscribe()
     {
         var channel = Channel.CreateUnbounded<ProbeEvent>(new UnboundedChannelOptions { SingleReader = true });
-        lock (gate)
+        lock (_gate)
         {
-            var past = events.ToArray();
+            var past = _events.ToArray();
             if (IsClosed)
             {
                 channel.Writer.TryComplete();
             }
             else
             {
-                subscribers.Add(channel);
+                _subscribers.Add(channel);
             }
 
             return (past, channel.Reader, () =>
             {
-                lock (gate)
+                lock (_gate)
                 {
-                    subscribers.Remove(channel);
+                    _subscribers.Remove(channel);
                 }
-            });
+            }
+            );
         }
     }
 }

@@ -54,8 +54,15 @@ internal static class ListProbes
 
         var query = new ProbeQuery
         {
-            Status = statusValue, Verdict = verdictValue, Agent = agent, Server = server, Domain = domain,
-            CreatedFrom = createdAfter, CreatedTo = createdBefore, Page = page ?? 1, PageSize = pageSize ?? DefaultPageSize,
+            Status = statusValue,
+            Verdict = verdictValue,
+            Agent = agent,
+            Server = server,
+            Domain = domain,
+            CreatedFrom = createdAfter,
+            CreatedTo = createdBefore,
+            Page = page ?? 1,
+            PageSize = pageSize ?? DefaultPageSize,
         };
         var result = await store.ListAsync(query, cancellationToken);
         return TypedResults.Ok(new ProbeListView([.. result.Items.Select(p => ProbeViews.From(p, withDetail: false))], query.Page, query.PageSize, result.Total));

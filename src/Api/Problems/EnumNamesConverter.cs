@@ -23,14 +23,14 @@ internal sealed class EnumNamesConverter : JsonConverterFactory
 
     private sealed class Converter<T>(JsonSerializerOptions options) : JsonConverter<T> where T : struct, Enum
     {
-        private readonly JsonConverter<T> names = (JsonConverter<T>)new JsonStringEnumConverter<T>(JsonNamingPolicy.CamelCase, allowIntegerValues: false)
+        private readonly JsonConverter<T> _names = (JsonConverter<T>)new JsonStringEnumConverter<T>(JsonNamingPolicy.CamelCase, allowIntegerValues: false)
             .CreateConverter(typeof(T), options);
 
         public override T Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
         {
             try
             {
-                return names.Read(ref reader, typeToConvert, options);
+                return _names.Read(ref reader, typeToConvert, options);
             }
             catch (JsonException)
             {
@@ -39,12 +39,12 @@ internal sealed class EnumNamesConverter : JsonConverterFactory
             }
         }
 
-        public override void Write(Utf8JsonWriter writer, T value, JsonSerializerOptions options) => names.Write(writer, value, options);
+        public override void Write(Utf8JsonWriter writer, T value, JsonSerializerOptions options) => _names.Write(writer, value, options);
 
         public override T ReadAsPropertyName(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
-            names.ReadAsPropertyName(ref reader, typeToConvert, options);
+            _names.ReadAsPropertyName(ref reader, typeToConvert, options);
 
         public override void WriteAsPropertyName(Utf8JsonWriter writer, T value, JsonSerializerOptions options) =>
-            names.WriteAsPropertyName(writer, value, options);
+            _names.WriteAsPropertyName(writer, value, options);
     }
 }

@@ -13,9 +13,9 @@ public sealed class ApiKeys(IOptions<AccessOptions> options)
 {
     public const string Header = "X-Api-Key";
 
-    private readonly byte[][] digests = [.. options.Value.ApiKeys.Where(k => !string.IsNullOrEmpty(k)).Select(Digest)];
+    private readonly byte[][] _digests = [.. options.Value.ApiKeys.Where(k => !string.IsNullOrEmpty(k)).Select(Digest)];
 
-    public bool Configured => digests.Length > 0;
+    public bool Configured => _digests.Length > 0;
 
     /// <summary>The key's identity (digest prefix) when it is one of the configured keys, else null.</summary>
     public string? Verify(string? presented)
@@ -27,7 +27,7 @@ public sealed class ApiKeys(IOptions<AccessOptions> options)
 
         var digest = Digest(presented);
         var match = false;
-        foreach (var known in digests)
+        foreach (var known in _digests)
         {
             // No early exit: the time taken does not depend on which key matched.
             match |= CryptographicOperations.FixedTimeEquals(digest, known);

@@ -13,7 +13,7 @@ namespace SmtpProbeHub.Api.Security;
 /// </summary>
 internal sealed partial class FailedAuthThrottle(IOptions<AuthThrottleOptions> options, ILogger<FailedAuthThrottle> logger) : IDisposable
 {
-    private readonly PartitionedRateLimiter<string> failures = PartitionedRateLimiter.Create<string, string>(
+    private readonly PartitionedRateLimiter<string> _failures = PartitionedRateLimiter.Create<string, string>(
         client => RateLimitPartition.GetTokenBucketLimiter(client, _ => new TokenBucketRateLimiterOptions
         {
             TokenLimit = options.Value.FailuresPerMinute,
@@ -26,7 +26,7 @@ internal sealed partial class FailedAuthThrottle(IOptions<AuthThrottleOptions> o
     /// <summary>True (with when to retry) when <paramref name="client"/> used up its failures; nothing is consumed.</summary>
     public bool IsThrottled(IPAddress? client, out TimeSpan retryAfter)
     {
-        var available = failures.GetStatistics(Key(client))?.CurrentAvailablePermits ?? options.Value.FailuresPerMinute;
+        var available = _failures.GetStatistics(Key(client))?.CurrentAvailablePermits ?? options.Value.FailuresPerMinute;
         retryAfter = TimeSpan.FromSeconds(10);
         return available <= 0;
     }
@@ -34,13 +34,13 @@ internal sealed partial class FailedAuthThrottle(IOptions<AuthThrottleOptions> o
     /// <summary>Counts a refused credential from <paramref name="client"/>, logging what is worth a line.</summary>
     public void RecordFailure(IPAddress? client, string credential, string why)
     {
-        using var lease = failures.AttemptAcquire(Key(client));
+        using var lease = _failures.AttemptAcquire(Key(client));
         if (!lease.IsAcquired)
         {
             return;
         }
 
-        if (failures.GetStatistics(Key(client))?.CurrentAvailablePermits is 0)
+        if (_failures.GetStatistics(Key(client))?.CurrentAvailablePermits is 0)
         {
             LogThrottled(Key(client), options.Value.FailuresPerMinute, credential, why);
         }
@@ -50,7 +50,7 @@ internal sealed partial class FailedAuthThrottle(IOptions<AuthThrottleOptions> o
         }
     }
 
-    public void Dispose() => failures.Dispose();
+    public void Dispose() => _failures.Dispose();
 
     // In-process test hosts have no remote address; they share one bucket, as one client would.
     private static string Key(IPAddress? client) => client is null ? "local" : (client.IsIPv4MappedToIPv6 ? client.MapToIPv4() : client).ToString();

@@ -15,10 +15,10 @@ namespace SmtpProbeHub.Api.Security;
 public sealed class HubTargetPolicies(IOptions<TargetPolicyOptions> options)
 {
     private const string Name = "hub policy";
-    private readonly ConcurrentDictionary<string, TargetPolicy> byLabels = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, TargetPolicy> _byLabels = new(StringComparer.Ordinal);
 
     public TargetPolicy For(IReadOnlyDictionary<string, string> labels) =>
-        byLabels.GetOrAdd(Key(labels), static (_, state) => Build(state.Options, state.Labels), (Options: options.Value, Labels: labels));
+        _byLabels.GetOrAdd(Key(labels), static (_, state) => Build(state.Options, state.Labels), (Options: options.Value, Labels: labels));
 
     /// <summary>Refused when the plan's port, or its server given as an address, is outside the agent's policy.</summary>
     public TargetDecision CheckPlan(ProbePlan plan, IReadOnlyDictionary<string, string> labels)

@@ -9,10 +9,10 @@ namespace SmtpProbeHub.Api.Storage;
 /// </summary>
 public sealed class StorageHealth(ILogger<StorageHealth> logger, string? directory = null, double minFreeMegabytes = 0)
 {
-    private volatile string? writeProblem;
-    private volatile string? fileProblem;
-    private volatile string? spaceProblem;
-    private long spaceCheckedAt = long.MinValue;
+    private volatile string? _writeProblem;
+    private volatile string? _fileProblem;
+    private volatile string? _spaceProblem;
+    private long _spaceCheckedAt = long.MinValue;
 
     /// <summary>Why storage cannot write now, or null when it can.</summary>
     public string? Problem
@@ -20,7 +20,7 @@ public sealed class StorageHealth(ILogger<StorageHealth> logger, string? directo
         get
         {
             CheckSpaceIfDue();
-            return fileProblem ?? writeProblem ?? spaceProblem;
+            return _fileProblem ?? _writeProblem ?? _spaceProblem;
         }
     }
 
@@ -28,8 +28,8 @@ public sealed class StorageHealth(ILogger<StorageHealth> logger, string? directo
     private void CheckSpaceIfDue()
     {
         var now = Environment.TickCount64;
-        var last = Interlocked.Read(ref spaceCheckedAt);
-        if (directory is null || minFreeMegabytes <= 0 || now - last < 1_000 || Interlocked.CompareExchange(ref spaceCheckedAt, now, last) != last)
+        var last = Interlocked.Read(ref _spaceCheckedAt);
+        if (directory is null || minFreeMegabytes <= 0 || now - last < 1_000 || Interlocked.CompareExchange(ref _spaceCheckedAt, now, last) != last)
         {
             return;
         }
@@ -40,16 +40,16 @@ public sealed class StorageHealth(ILogger<StorageHealth> logger, string? directo
             var problem = free < minFreeMegabytes * 1024 * 1024
                 ? $"only {free / 1024} KB free on the disk of {directory} (Hub:Storage:MinFreeMegabytes is {minFreeMegabytes:0.###})"
                 : null;
-            if (problem is not null && spaceProblem is null)
+            if (problem is not null && _spaceProblem is null)
             {
                 logger.LogError("Storage is nearly full: {Why}. Probes are refused with 503 storage_unavailable until there is room", problem);
             }
-            else if (problem is null && spaceProblem is not null)
+            else if (problem is null && _spaceProblem is not null)
             {
                 logger.LogWarning("Storage has room again");
             }
 
-            spaceProblem = problem;
+            _spaceProblem = problem;
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException)
         {
@@ -59,31 +59,31 @@ public sealed class StorageHealth(ILogger<StorageHealth> logger, string? directo
 
     internal void WriteFailed(string why)
     {
-        if (writeProblem is null)
+        if (_writeProblem is null)
         {
             logger.LogError("Storage cannot write: {Why}. Probes are refused with 503 storage_unavailable until a write succeeds", why);
         }
 
-        writeProblem = why;
+        _writeProblem = why;
     }
 
     internal void WriteSucceeded()
     {
-        if (writeProblem is not null)
+        if (_writeProblem is not null)
         {
-            logger.LogWarning("Storage writes again (it could not: {Why})", writeProblem);
-            writeProblem = null;
+            logger.LogWarning("Storage writes again (it could not: {Why})", _writeProblem);
+            _writeProblem = null;
         }
     }
 
     internal void FileLost(string why)
     {
-        if (fileProblem is null)
+        if (_fileProblem is null)
         {
             logger.LogCritical("{Why}: refusing every write from now on (it would be lost). Restart the hub", why);
         }
 
-        fileProblem = why;
+        _fileProblem = why;
     }
 
     /// <summary>True for the errors that mean "storage is unusable now" rather than a bug in a statement.</summary>

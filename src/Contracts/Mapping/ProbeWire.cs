@@ -110,7 +110,10 @@ public static class ProbeWire
     public static RunResult ToEnded(string runId, RunOutcome outcome, string reason, DateTimeOffset finishedAt)
     {
         if (outcome is RunOutcome.Completed or RunOutcome.Unspecified)
+        {
             throw new ArgumentOutOfRangeException(nameof(outcome), outcome, "a completed run carries its result: use ToCompleted");
+        }
+
         return new RunResult { RunId = runId, Outcome = outcome, Reason = reason, FinishedAt = Timestamp.FromDateTimeOffset(finishedAt) };
     }
 
@@ -127,7 +130,10 @@ public static class ProbeWire
         where T : class
     {
         if (bytes.IsEmpty)
+        {
             throw new WireFormatException($"{field} is empty");
+        }
+
         try
         {
             return JsonSerializer.Deserialize(bytes.Span, ProbeJson.TypeInfo<T>())

@@ -31,7 +31,7 @@ internal static class RestrictedRanges
     ];
 
     private static readonly Lock Gate = new();
-    private static (long At, HashSet<IPAddress> Addresses)? ownCache;
+    private static (long At, HashSet<IPAddress> Addresses)? _ownCache;
 
     /// <summary>What the address is when a built-in denial covers it, else null; this machine's addresses only with <paramref name="includeOwn"/>.</summary>
     public static string? Describe(IPAddress address, bool includeOwn)
@@ -53,7 +53,7 @@ internal static class RestrictedRanges
         var now = Environment.TickCount64;
         lock (Gate)
         {
-            if (ownCache is { } cached && now - cached.At < 5_000)
+            if (_ownCache is { } cached && now - cached.At < 5_000)
             {
                 return cached.Addresses;
             }
@@ -73,7 +73,7 @@ internal static class RestrictedRanges
 
         lock (Gate)
         {
-            ownCache = (now, addresses);
+            _ownCache = (now, addresses);
         }
 
         return addresses;

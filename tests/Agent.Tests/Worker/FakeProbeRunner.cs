@@ -25,11 +25,17 @@ internal sealed class FakeProbeRunner : IProbeRunner
         }
 
         lock (Plans)
+        {
             Plans.Add(plan);
+        }
+
         observer?.OnTranscript(new TranscriptEntry(0, TranscriptDirection.Received, "220 fake ESMTP"));
         observer?.OnStep(new ProbeStep(StepName.Banner, null, StepOutcome.Ok, new SmtpReply(220, null, ["fake ESMTP"]), DateTimeOffset.UnixEpoch, 1));
         if (WaitForRelease)
+        {
             await _release.Task.WaitAsync(cancellationToken);
+        }
+
         return new ProbeResult { Verdict = Verdict.Passed, DurationMs = 1 };
     }
 }

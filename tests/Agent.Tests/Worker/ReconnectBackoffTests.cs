@@ -67,7 +67,10 @@ public sealed class ReconnectBackoffTests
     private static async Task WaitUntil(Func<bool> condition)
     {
         for (var i = 0; i < 200 && !condition(); i++)
+        {
             await Task.Delay(10);
+        }
+
         Assert.True(condition());
     }
 }

@@ -38,7 +38,9 @@ public sealed class RunSchedulerTests : IDisposable
         {
             var message = await _sent.Reader.ReadAsync(timeout.Token);
             if (message.KindCase == AgentMessage.KindOneofCase.Result)
+            {
                 return message.Result;
+            }
         }
     }
 
@@ -150,7 +152,9 @@ public sealed class RunSchedulerTests : IDisposable
 
         Assert.Equal("p4ss-w0rd", runner.Plans.Single().Auth!.Password);
         foreach (var file in Directory.GetFiles(_dir.Path, "*", SearchOption.AllDirectories))
+        {
             Assert.DoesNotContain("p4ss-w0rd", File.ReadAllText(file));
+        }
     }
 
     [Fact]
@@ -172,7 +176,9 @@ public sealed class RunSchedulerTests : IDisposable
         {
             var message = await _sent.Reader.ReadAsync(timeout.Token);
             if (message.KindCase == kind)
+            {
                 return message;
+            }
         }
     }
 }

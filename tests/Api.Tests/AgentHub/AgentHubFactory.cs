@@ -13,13 +13,13 @@ internal sealed class AgentHubFactory(Dictionary<string, string?>? extra = null)
 {
     public const string Token = "fleet-token-0123456789";
 
-    private readonly string dataDirectory = Directory.CreateTempSubdirectory("agenthub-tests-").FullName;
+    private readonly string _dataDirectory = Directory.CreateTempSubdirectory("agenthub-tests-").FullName;
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         var settings = new Dictionary<string, string?>
         {
-            ["Hub:DataDirectory"] = dataDirectory,
+            ["Hub:DataDirectory"] = _dataDirectory,
             ["Hub:LocalAgent:Enabled"] = "false",
             // A fleet token: the tests connect many agents with it, each enrolling its own id and key.
             ["Hub:EnrollmentTokens:fleet"] = Token,
@@ -57,7 +57,7 @@ internal sealed class AgentHubFactory(Dictionary<string, string?>? extra = null)
         base.Dispose(disposing);
         try
         {
-            Directory.Delete(dataDirectory, recursive: true);
+            Directory.Delete(_dataDirectory, recursive: true);
         }
         catch (IOException)
         {

@@ -12,13 +12,13 @@ namespace SmtpProbeHub.Api.Tests.AgentHub;
 /// <summary>The hub's gRPC side with scripted agents on the real contract (in-process server).</summary>
 public sealed class AgentHubServiceTests : IDisposable
 {
-    private readonly AgentHubFactory hub = new();
+    private readonly AgentHubFactory _hub = new();
 
-    public void Dispose() => hub.Dispose();
+    public void Dispose() => _hub.Dispose();
 
     private async Task<TestAgentClient> Connect(string name, int capacity = 2, string zone = "outside", string? token = AgentHubFactory.Token)
     {
-        var agent = await TestAgentClient.ConnectAsync(hub.Channel(), token, name, capacity, ("zone", zone));
+        var agent = await TestAgentClient.ConnectAsync(_hub.Channel(), token, name, capacity, ("zone", zone));
         await agent.NextAsync(Kind.Welcome);
         return agent;
     }
@@ -36,21 +36,21 @@ public sealed class AgentHubServiceTests : IDisposable
     [InlineData("not-the-token")]
     public async Task UnknownOrMissingToken_IsRefusedUnauthenticated_AndNotListed_AndNeverLogged(string? token)
     {
-        var http = hub.CreateClient();
-        await using var agent = await TestAgentClient.ConnectAsync(hub.Channel(), token, "intruder");
+        var http = _hub.CreateClient();
+        await using var agent = await TestAgentClient.ConnectAsync(_hub.Channel(), token, "intruder");
 
         var ex = await Assert.ThrowsAsync<RpcException>(() => agent.NextAsync(Kind.Welcome));
 
         Assert.Equal(StatusCode.Unauthenticated, ex.StatusCode);
         Assert.Equal(0, (await http.AgentsAsync()).GetArrayLength());
-        Assert.Contains(hub.Logs.Lines, l => l.Contains("refused") && l.Contains(token is null ? "no bearer token" : "unknown or revoked token"));
-        Assert.DoesNotContain(hub.Logs.Lines, l => l.Contains("not-the-token") || l.Contains(AgentHubFactory.Token));
+        Assert.Contains(_hub.Logs.Lines, l => l.Contains("refused") && l.Contains(token is null ? "no bearer token" : "unknown or revoked token"));
+        Assert.DoesNotContain(_hub.Logs.Lines, l => l.Contains("not-the-token") || l.Contains(AgentHubFactory.Token));
     }
 
     [Fact]
     public async Task Hello_ListsTheAgentOnline_WithLabelsVersionCapacityAndAddress()
     {
-        var http = hub.CreateClient();
+        var http = _hub.CreateClient();
         await using var agent = await Connect("outside-1", capacity: 3);
 
         var listed = Assert.Single((await http.AgentsAsync()).EnumerateArray());
@@ -67,7 +67,7 @@ public sealed class AgentHubServiceTests : IDisposable
     [Fact]
     public async Task BadHello_IsRefusedInvalidArgument()
     {
-        await using var agent = await TestAgentClient.ConnectAsync(hub.Channel(), AgentHubFactory.Token, "bad\r\nname");
+        await using var agent = await TestAgentClient.ConnectAsync(_hub.Channel(), AgentHubFactory.Token, "bad\r\nname");
 
         var ex = await Assert.ThrowsAsync<RpcException>(() => agent.NextAsync(Kind.Welcome));
 
@@ -78,7 +78,7 @@ public sealed class AgentHubServiceTests : IDisposable
     [Fact]
     public async Task Probe_IsAssignedWithPlanAndDeadline_ProgressIsLive_ResultStored_ThenAcked()
     {
-        var http = hub.CreateClient();
+        var http = _hub.CreateClient();
         await using var agent = await Connect("outside-1");
 
         var (status, probe) = await http.PostProbeAsync("""{"labels":{"zone":"outside"}}""");
@@ -105,7 +105,7 @@ public sealed class AgentHubServiceTests : IDisposable
     [Fact]
     public async Task SameResultTwice_IsStoredOnce_AndAckedBothTimes()
     {
-        var http = hub.CreateClient();
+        var http = _hub.CreateClient();
         await using var agent = await Connect("outside-1");
         var (_, probe) = await http.PostProbeAsync("""{"all":true}""");
         var runId = (await agent.NextAsync(Kind.Assignment)).Assignment.RunId;
@@ -122,7 +122,7 @@ public sealed class AgentHubServiceTests : IDisposable
     [Fact]
     public async Task SilentAgent_PastTheHeartbeatTimeout_GoesOffline_AndItsRunBecomesAgentLost()
     {
-        var http = hub.CreateClient();
+        var http = _hub.CreateClient();
         await using var agent = await Connect("outside-1");
         var (_, probe) = await http.PostProbeAsync("""{"all":true}""");
         await agent.NextAsync(Kind.Assignment);
@@ -133,13 +133,13 @@ public sealed class AgentHubServiceTests : IDisposable
         // Silence counts from the last message (the hello), so the run may end a little under 3 s after its assignment.
         Assert.InRange(DateTime.UtcNow - started, TimeSpan.FromSeconds(0.5), TimeSpan.FromSeconds(9));
         Assert.Equal("offline", (await http.AgentsAsync())[0].GetProperty("status").GetString());
-        Assert.True(await hub.Logs.AnyWithinAsync(l => l.Contains("disconnected: no heartbeat for 3s"), 5), string.Join("\n", hub.Logs.Lines));
+        Assert.True(await _hub.Logs.AnyWithinAsync(l => l.Contains("disconnected: no heartbeat for 3s"), 5), string.Join("\n", _hub.Logs.Lines));
     }
 
     [Fact]
     public async Task HeartbeatingAgent_StaysOnline_PastTheTimeout()
     {
-        var http = hub.CreateClient();
+        var http = _hub.CreateClient();
         await using var agent = await Connect("outside-1");
 
         for (var i = 0; i < 8; i++)
@@ -154,7 +154,7 @@ public sealed class AgentHubServiceTests : IDisposable
     [Fact]
     public async Task StreamAborted_MidRun_RunBecomesAgentLost()
     {
-        var http = hub.CreateClient();
+        var http = _hub.CreateClient();
         var agent = await Connect("outside-1");
         var (_, probe) = await http.PostProbeAsync("""{"all":true}""");
         await agent.NextAsync(Kind.Assignment);
@@ -168,7 +168,7 @@ public sealed class AgentHubServiceTests : IDisposable
     [Fact]
     public async Task SilentAgent_WithOneRunInFlight_TheDisconnectLineCountsIt()
     {
-        var http = hub.CreateClient();
+        var http = _hub.CreateClient();
         await using var agent = await Connect("outside-1");
         var (_, probe) = await http.PostProbeAsync("""{"all":true}""");
         await agent.NextAsync(Kind.Assignment);
@@ -177,14 +177,14 @@ public sealed class AgentHubServiceTests : IDisposable
         await http.WaitForRunAsync(probe.GetProperty("id").GetString()!, "agentLost", seconds: 10);
         // Counted before the runs are ended: afterwards none is pending and the line would say 0.
         Assert.True(
-            await hub.Logs.AnyWithinAsync(l => l.Contains("Agent outside-1") && l.Contains("; 1 run(s) in flight become agentLost"), 5),
-            string.Join("\n", hub.Logs.Lines));
+            await _hub.Logs.AnyWithinAsync(l => l.Contains("Agent outside-1") && l.Contains("; 1 run(s) in flight become agentLost"), 5),
+            string.Join("\n", _hub.Logs.Lines));
     }
 
     [Fact]
     public async Task ProgressBatch_IsTakenLineByLine_InOrder()
     {
-        var http = hub.CreateClient();
+        var http = _hub.CreateClient();
         await using var agent = await Connect("outside-1");
         var (_, probe) = await http.PostProbeAsync("""{"all":true}""");
         var runId = (await agent.NextAsync(Kind.Assignment)).Assignment.RunId;
@@ -207,7 +207,7 @@ public sealed class AgentHubServiceTests : IDisposable
     [Fact]
     public async Task CancelProbe_ReachesTheAgent_AndTheRunIsCanceled()
     {
-        var http = hub.CreateClient();
+        var http = _hub.CreateClient();
         await using var agent = await Connect("outside-1");
         var (_, probe) = await http.PostProbeAsync("""{"all":true}""");
         var runId = (await agent.NextAsync(Kind.Assignment)).Assignment.RunId;
@@ -223,7 +223,7 @@ public sealed class AgentHubServiceTests : IDisposable
     [Fact]
     public async Task AgentAtCapacity_GetsTheNextRunOnlyWhenOneEnds()
     {
-        var http = hub.CreateClient();
+        var http = _hub.CreateClient();
         await using var agent = await Connect("outside-1", capacity: 1);
         await http.PostProbeAsync("""{"all":true}""");
         var first = (await agent.NextAsync(Kind.Assignment)).Assignment.RunId;
@@ -239,8 +239,8 @@ public sealed class AgentHubServiceTests : IDisposable
     [Fact]
     public async Task ReconnectedAgent_StillRunningRunsFromBefore_GetsNoMoreThanItsCapacity_UntilItsHeartbeatSaysThemDone()
     {
-        var http = hub.CreateClient();
-        await using var agent = await TestAgentClient.ConnectAsync(hub.Channel(), AgentHubFactory.Token, "outside-1", capacity: 1, runsFromBefore: 1, [("zone", "outside")]);
+        var http = _hub.CreateClient();
+        await using var agent = await TestAgentClient.ConnectAsync(_hub.Channel(), AgentHubFactory.Token, "outside-1", capacity: 1, runsFromBefore: 1, [("zone", "outside")]);
         await agent.NextAsync(Kind.Welcome);
 
         await http.PostProbeAsync("""{"all":true}""");
@@ -259,7 +259,7 @@ public sealed class AgentHubServiceTests : IDisposable
     [Fact]
     public async Task LabelSelectorMatchingNobody_Is422()
     {
-        var http = hub.CreateClient();
+        var http = _hub.CreateClient();
         await using var agent = await Connect("outside-1");
 
         var (status, body) = await http.PostProbeAsync("""{"labels":{"zone":"mars"}}""");
@@ -272,7 +272,7 @@ public sealed class AgentHubServiceTests : IDisposable
     [Fact]
     public async Task ResultResentAfterReconnect_CompletesTheLostRun_Once()
     {
-        var http = hub.CreateClient();
+        var http = _hub.CreateClient();
         var first = await Connect("outside-1");
         var (_, probe) = await http.PostProbeAsync("""{"all":true}""");
         var runId = (await first.NextAsync(Kind.Assignment)).Assignment.RunId;
@@ -281,7 +281,7 @@ public sealed class AgentHubServiceTests : IDisposable
 
         // The same agent (same id) comes back and delivers the result it kept on disk.
         await using var again = await TestAgentClient.ConnectAsync(
-            hub.Channel(), AgentHubFactory.Token, "outside-1", 2, runsFromBefore: 0, [("zone", "outside")], agentId: first.Id, agentKey: first.Key);
+            _hub.Channel(), AgentHubFactory.Token, "outside-1", 2, runsFromBefore: 0, [("zone", "outside")], agentId: first.Id, agentKey: first.Key);
         await again.NextAsync(Kind.Welcome);
         await again.SendAsync(new AgentMessage { Result = ProbeWire.ToCompleted(runId, Passed("kept on disk"), DateTimeOffset.UtcNow) });
 
@@ -293,7 +293,7 @@ public sealed class AgentHubServiceTests : IDisposable
     [Fact]
     public async Task ARejectedAssignment_IsQueuedAgain_NotLost_AndCompletesWhenTheAgentTakesIt()
     {
-        var http = hub.CreateClient();
+        var http = _hub.CreateClient();
         await using var agent = await Connect("outside-1", capacity: 1);
         var (_, probe) = await http.PostProbeAsync("""{"all":true}""");
         var runId = (await agent.NextAsync(Kind.Assignment)).Assignment.RunId;
@@ -310,7 +310,7 @@ public sealed class AgentHubServiceTests : IDisposable
     [Fact]
     public async Task ACancelledRun_HoldsItsSlot_UntilTheAgentSaysItStopped()
     {
-        var http = hub.CreateClient();
+        var http = _hub.CreateClient();
         await using var agent = await Connect("outside-1", capacity: 1);
         var (_, first) = await http.PostProbeAsync("""{"all":true}""");
         var firstRun = (await agent.NextAsync(Kind.Assignment)).Assignment.RunId;

@@ -15,16 +15,16 @@ public sealed class AgentIdentityTests : IDisposable
     private const string SoloToken = "solo-token-9f8e7d6c5b4a";
     private const string OtherFleetToken = "other-fleet-token-1a2b3c4d";
 
-    private readonly AgentHubFactory hub = new(new()
+    private readonly AgentHubFactory _hub = new(new()
     {
         ["Hub:AgentTokens:solo"] = SoloToken,
         ["Hub:EnrollmentTokens:other"] = OtherFleetToken,
     });
 
-    public void Dispose() => hub.Dispose();
+    public void Dispose() => _hub.Dispose();
 
     private Task<TestAgentClient> Connect(string name, string token = AgentHubFactory.Token, string? agentId = null, string? agentKey = null) =>
-        TestAgentClient.ConnectAsync(hub.Channel(), token, name, 2, runsFromBefore: 0, [("zone", "outside")], agentId, agentKey);
+        TestAgentClient.ConnectAsync(_hub.Channel(), token, name, 2, runsFromBefore: 0, [("zone", "outside")], agentId, agentKey);
 
     private async Task<TestAgentClient> ConnectWelcomed(string name, string token = AgentHubFactory.Token, string? agentId = null, string? agentKey = null)
     {
@@ -36,7 +36,7 @@ public sealed class AgentIdentityTests : IDisposable
     [Fact]
     public async Task Impostor_WithTheSameTokenButAnotherKey_IsRefused_GetsNoAssignment_AndTheRealAgentStaysOnline()
     {
-        var http = hub.CreateClient();
+        var http = _hub.CreateClient();
         await using var real = await ConnectWelcomed("outside-1");
 
         await using var impostor = await Connect("outside-1", agentId: real.Id);
@@ -51,7 +51,7 @@ public sealed class AgentIdentityTests : IDisposable
         var (status, _) = await http.PostProbeAsync($$"""{"ids":["{{real.Id}}"]}""");
         Assert.Equal(HttpStatusCode.Accepted, status);
         await real.NextAsync(Kind.Assignment);
-        Assert.Contains(hub.Logs.Lines, l => l.Contains("agent identity refused") && l.Contains("another agent key"));
+        Assert.Contains(_hub.Logs.Lines, l => l.Contains("agent identity refused") && l.Contains("another agent key"));
     }
 
     [Fact]
@@ -64,7 +64,7 @@ public sealed class AgentIdentityTests : IDisposable
 
         Assert.Equal(StatusCode.PermissionDenied, refused.StatusCode);
         Assert.Contains("belongs to another credential", refused.Status.Detail);
-        var listed = Assert.Single((await hub.CreateClient().AgentsAsync()).EnumerateArray());
+        var listed = Assert.Single((await _hub.CreateClient().AgentsAsync()).EnumerateArray());
         Assert.Equal("online", listed.GetProperty("status").GetString());
     }
 
@@ -92,7 +92,7 @@ public sealed class AgentIdentityTests : IDisposable
 
         Assert.Equal(StatusCode.PermissionDenied, refused.StatusCode);
         Assert.Contains("built-in agent", refused.Status.Detail);
-        Assert.Equal(0, (await hub.CreateClient().AgentsAsync()).GetArrayLength());
+        Assert.Equal(0, (await _hub.CreateClient().AgentsAsync()).GetArrayLength());
     }
 
     [Fact]
@@ -103,15 +103,15 @@ public sealed class AgentIdentityTests : IDisposable
         await using var again = await ConnectWelcomed("outside-1", agentId: first.Id, agentKey: first.Key);
 
         Assert.Equal(StatusCode.OK, (await first.EndedAsync()).StatusCode);
-        var listed = Assert.Single((await hub.CreateClient().AgentsAsync()).EnumerateArray());
+        var listed = Assert.Single((await _hub.CreateClient().AgentsAsync()).EnumerateArray());
         Assert.Equal("online", listed.GetProperty("status").GetString());
-        Assert.Contains(hub.Logs.Lines, l => l.Contains("replaced by a newer connection"));
+        Assert.Contains(_hub.Logs.Lines, l => l.Contains("replaced by a newer connection"));
     }
 
     [Fact]
     public async Task Revoke_EndsTheStream_RefusesTheAgentFromThenOn_AndLeavesOthersOnline()
     {
-        var http = hub.CreateClient();
+        var http = _hub.CreateClient();
         await using var revoked = await ConnectWelcomed("outside-1");
         await using var other = await ConnectWelcomed("outside-2");
 
@@ -133,7 +133,7 @@ public sealed class AgentIdentityTests : IDisposable
     public async Task AnAgentWithoutAKey_IsToldToUpgrade()
     {
         var headers = new Metadata { { "authorization", $"Bearer {AgentHubFactory.Token}" } };
-        using var call = new Contracts.V1.AgentHub.AgentHubClient(hub.Channel()).Connect(headers, cancellationToken: TestContext.Current.CancellationToken);
+        using var call = new Contracts.V1.AgentHub.AgentHubClient(_hub.Channel()).Connect(headers, cancellationToken: TestContext.Current.CancellationToken);
         await call.RequestStream.WriteAsync(new AgentMessage { Hello = new Hello { AgentId = "old-agent", Name = "old", Version = "0.9", Capacity = 1 } }, TestContext.Current.CancellationToken);
 
         var refused = await Assert.ThrowsAsync<RpcException>(() => call.ResponseStream.MoveNext(TestContext.Current.CancellationToken));

@@ -9,13 +9,13 @@ namespace SmtpProbeHub.Api.Tests.AgentHub;
 /// <summary>An agent speaks for its own runs only: progress, results and rejections naming another agent's run are dropped and counted.</summary>
 public sealed class ForeignRunTests : IDisposable
 {
-    private readonly AgentHubFactory hub = new();
+    private readonly AgentHubFactory _hub = new();
 
-    public void Dispose() => hub.Dispose();
+    public void Dispose() => _hub.Dispose();
 
     private async Task<TestAgentClient> Connect(string name)
     {
-        var agent = await TestAgentClient.ConnectAsync(hub.Channel(), AgentHubFactory.Token, name, 2, ("zone", "outside"));
+        var agent = await TestAgentClient.ConnectAsync(_hub.Channel(), AgentHubFactory.Token, name, 2, ("zone", "outside"));
         await agent.NextAsync(Kind.Welcome);
         return agent;
     }
@@ -29,7 +29,7 @@ public sealed class ForeignRunTests : IDisposable
 
     private async Task<double> DroppedAsync(string kind)
     {
-        var metrics = await hub.CreateClient().GetStringAsync("/metrics", TestContext.Current.CancellationToken);
+        var metrics = await _hub.CreateClient().GetStringAsync("/metrics", TestContext.Current.CancellationToken);
         var line = metrics.Split('\n').FirstOrDefault(l => l.StartsWith($"smtpprobehub_agent_messages_dropped_total{{kind=\"{kind}\"}}", StringComparison.Ordinal));
         return line is null ? 0 : double.Parse(line.Split(' ')[^1], System.Globalization.CultureInfo.InvariantCulture);
     }
@@ -37,7 +37,7 @@ public sealed class ForeignRunTests : IDisposable
     [Fact]
     public async Task ResultAndProgressForAnotherAgentsRunInFlight_AreDropped_AndTheRunEndsWithItsOwnAgentsResult()
     {
-        var http = hub.CreateClient();
+        var http = _hub.CreateClient();
         await using var victim = await Connect("victim");
         await using var attacker = await Connect("attacker");
         var (_, probe) = await http.PostProbeAsync($$"""{"ids":["{{victim.Id}}"]}""");
@@ -58,13 +58,13 @@ public sealed class ForeignRunTests : IDisposable
         Assert.Equal(1, await DroppedAsync("result"));
         Assert.Equal(1, await DroppedAsync("rejected"));
         // One log line for the stream, not one per message.
-        Assert.Single(hub.Logs.Lines, l => l.Contains("attacker") && l.Contains("not assigned to it"));
+        Assert.Single(_hub.Logs.Lines, l => l.Contains("attacker") && l.Contains("not assigned to it"));
     }
 
     [Fact]
     public async Task ResultForAnotherAgentsLostRun_IsNotStored_WhileTheAssignedAgentsLateResultIs()
     {
-        var http = hub.CreateClient();
+        var http = _hub.CreateClient();
         var victim = await Connect("victim");
         var victimId = victim.Id;
         var victimKey = victim.Key;
@@ -84,7 +84,7 @@ public sealed class ForeignRunTests : IDisposable
         Assert.Equal(1, await DroppedAsync("result"));
 
         // The agent it was assigned to delivers what it kept: that one is stored.
-        await using var back = await TestAgentClient.ConnectAsync(hub.Channel(), AgentHubFactory.Token, "victim", 2, 0, [("zone", "outside")], victimId, victimKey);
+        await using var back = await TestAgentClient.ConnectAsync(_hub.Channel(), AgentHubFactory.Token, "victim", 2, 0, [("zone", "outside")], victimId, victimKey);
         await back.NextAsync(Kind.Welcome);
         await back.SendAsync(new AgentMessage { Result = ProbeWire.ToCompleted(runId, new ProbeResult { Verdict = Verdict.Passed, DurationMs = 3 }, DateTimeOffset.UtcNow) });
         await back.NextAsync(Kind.ResultAck);

@@ -8,28 +8,28 @@ namespace SmtpProbeHub.Api.Tests.AgentHub;
 /// <summary>A scripted agent on the real contract: says hello, then the test decides what it sends and when.</summary>
 internal sealed class TestAgentClient : IAsyncDisposable
 {
-    private readonly AsyncDuplexStreamingCall<AgentMessage, HubMessage> call;
-    private readonly Channel<HubMessage> received = Channel.CreateUnbounded<HubMessage>();
-    private readonly Task reader;
-    private readonly SemaphoreSlim writeLock = new(1, 1);
+    private readonly AsyncDuplexStreamingCall<AgentMessage, HubMessage> _call;
+    private readonly Channel<HubMessage> _received = Channel.CreateUnbounded<HubMessage>();
+    private readonly Task _reader;
+    private readonly SemaphoreSlim _writeLock = new(1, 1);
 
     private TestAgentClient(AsyncDuplexStreamingCall<AgentMessage, HubMessage> call)
     {
-        this.call = call;
-        reader = Task.Run(async () =>
+        _call = call;
+        _reader = Task.Run(async () =>
         {
             try
             {
                 await foreach (var message in call.ResponseStream.ReadAllAsync())
                 {
-                    received.Writer.TryWrite(message);
+                    _received.Writer.TryWrite(message);
                 }
 
-                received.Writer.TryComplete();
+                _received.Writer.TryComplete();
             }
             catch (Exception ex)
             {
-                received.Writer.TryComplete(ex);
+                _received.Writer.TryComplete(ex);
             }
         });
     }
@@ -71,14 +71,14 @@ internal sealed class TestAgentClient : IAsyncDisposable
 
     public async Task SendAsync(AgentMessage message)
     {
-        await writeLock.WaitAsync();
+        await _writeLock.WaitAsync();
         try
         {
-            await call.RequestStream.WriteAsync(message);
+            await _call.RequestStream.WriteAsync(message);
         }
         finally
         {
-            writeLock.Release();
+            _writeLock.Release();
         }
     }
 
@@ -92,7 +92,7 @@ internal sealed class TestAgentClient : IAsyncDisposable
             HubMessage message;
             try
             {
-                message = await received.Reader.ReadAsync(timeout.Token);
+                message = await _received.Reader.ReadAsync(timeout.Token);
             }
             catch (ChannelClosedException closed) when (closed.InnerException is RpcException ended)
             {
@@ -125,24 +125,24 @@ internal sealed class TestAgentClient : IAsyncDisposable
     {
         try
         {
-            await reader.WaitAsync(TimeSpan.FromSeconds(seconds), TestContext.Current.CancellationToken);
+            await _reader.WaitAsync(TimeSpan.FromSeconds(seconds), TestContext.Current.CancellationToken);
         }
         catch (TimeoutException)
         {
             throw;
         }
 
-        return call.GetStatus();
+        return _call.GetStatus();
     }
 
-    public void Abort() => call.Dispose();
+    public void Abort() => _call.Dispose();
 
     public async ValueTask DisposeAsync()
     {
-        call.Dispose();
+        _call.Dispose();
         try
         {
-            await reader;
+            await _reader;
         }
         catch (Exception)
         {

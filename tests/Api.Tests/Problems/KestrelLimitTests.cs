@@ -12,33 +12,33 @@ namespace SmtpProbeHub.Api.Tests.Problems;
 public sealed class KestrelLimitTests : IAsyncLifetime
 {
     private const int BodyLimit = 1024;
-    private HubFactory hub = null!;
-    private HttpClient client = null!;
+    private HubFactory _hub = null!;
+    private HttpClient _client = null!;
 
     public ValueTask InitializeAsync()
     {
         // No agent endpoint: it would bind the REST URLs in code (HubKestrelEndpoints) instead of the port picked here.
-        hub = new HubFactory(new FakeRunner(), new() { ["Hub:Grpc:Url"] = "" });
-        hub.UseKestrel(kestrel =>
+        _hub = new HubFactory(new FakeRunner(), new() { ["Hub:Grpc:Url"] = "" });
+        _hub.UseKestrel(kestrel =>
         {
             kestrel.Listen(IPAddress.Loopback, 0);
             // Small, so the whole body is read off the socket before Kestrel closes it: a reset would hide the answer.
             kestrel.Limits.MaxRequestBodySize = BodyLimit;
         });
-        hub.StartServer();
-        client = hub.CreateClient();
-        Assert.Equal(IPAddress.Loopback.ToString(), client.BaseAddress!.Host);
+        _hub.StartServer();
+        _client = _hub.CreateClient();
+        Assert.Equal(IPAddress.Loopback.ToString(), _client.BaseAddress!.Host);
         return ValueTask.CompletedTask;
     }
 
-    public async ValueTask DisposeAsync() => await hub.DisposeAsync();
+    public async ValueTask DisposeAsync() => await _hub.DisposeAsync();
 
     [Fact]
     public async Task BodyOverKestrelsLimit_Is413PayloadTooLarge()
     {
         var json = $$$"""{"to":["alice@corp.test"],"message":{"body":"{{{new string('x', 4 * BodyLimit)}}}"}}""";
 
-        var response = await client.PostJsonAsync("/api/v1/probes", json);
+        var response = await _client.PostJsonAsync("/api/v1/probes", json);
 
         var problem = await response.IsProblemAsync(HttpStatusCode.RequestEntityTooLarge, "payload_too_large");
         Assert.Contains($"{BodyLimit} bytes", problem.GetProperty("detail").GetString());
@@ -47,7 +47,7 @@ public sealed class KestrelLimitTests : IAsyncLifetime
     [Fact]
     public async Task UrlOverTheHubsLimit_Is414UriTooLong()
     {
-        var response = await client.GetAsync("/api/v1/probes?server=" + new string('a', 9 * 1024), TestContext.Current.CancellationToken);
+        var response = await _client.GetAsync("/api/v1/probes?server=" + new string('a', 9 * 1024), TestContext.Current.CancellationToken);
 
         var problem = await response.IsProblemAsync(HttpStatusCode.RequestUriTooLong, "uri_too_long");
         Assert.Contains("at most 8192", problem.GetProperty("detail").GetString());
@@ -64,7 +64,7 @@ public sealed class KestrelLimitTests : IAsyncLifetime
             request.Headers.Add($"X-Test-{i}", new string('v', valueLength));
         }
 
-        var response = await client.SendAsync(request, TestContext.Current.CancellationToken);
+        var response = await _client.SendAsync(request, TestContext.Current.CancellationToken);
 
         await response.IsProblemAsync(HttpStatusCode.RequestHeaderFieldsTooLarge, "headers_too_large");
     }
@@ -72,7 +72,7 @@ public sealed class KestrelLimitTests : IAsyncLifetime
     [Fact]
     public async Task UrlPastKestrelsBackstop_Is414WithNoBody_KestrelAnswersAlone()
     {
-        var response = await client.GetAsync("/api/v1/probes?server=" + new string('a', 17 * 1024), TestContext.Current.CancellationToken);
+        var response = await _client.GetAsync("/api/v1/probes?server=" + new string('a', 17 * 1024), TestContext.Current.CancellationToken);
 
         Assert.Equal(HttpStatusCode.RequestUriTooLong, response.StatusCode);
         Assert.Empty(await response.Content.ReadAsByteArrayAsync(TestContext.Current.CancellationToken));
@@ -84,7 +84,7 @@ public sealed class KestrelLimitTests : IAsyncLifetime
         using var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/probes");
         request.Headers.Add("X-Test", new string('v', 70 * 1024));
 
-        var response = await client.SendAsync(request, TestContext.Current.CancellationToken);
+        var response = await _client.SendAsync(request, TestContext.Current.CancellationToken);
 
         Assert.Equal(HttpStatusCode.RequestHeaderFieldsTooLarge, response.StatusCode);
         Assert.Empty(await response.Content.ReadAsByteArrayAsync(TestContext.Current.CancellationToken));
@@ -93,7 +93,7 @@ public sealed class KestrelLimitTests : IAsyncLifetime
     [Fact]
     public async Task NulInThePath_Is400WithNoBody_KestrelRefusesItAlone()
     {
-        var response = await client.GetAsync("/api/v1/probes/a%00b", TestContext.Current.CancellationToken);
+        var response = await _client.GetAsync("/api/v1/probes/a%00b", TestContext.Current.CancellationToken);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Empty(await response.Content.ReadAsByteArrayAsync(TestContext.Current.CancellationToken));

@@ -67,7 +67,9 @@ public sealed class AccessTests
     {
         await using var hub = new HubFactory(new FakeRunner(), new()
         {
-            ["Hub:ApiKeys:0"] = Key, ["Hub:RateLimit:Burst"] = "3", ["Hub:RateLimit:PerMinute"] = "6",
+            ["Hub:ApiKeys:0"] = Key,
+            ["Hub:RateLimit:Burst"] = "3",
+            ["Hub:RateLimit:PerMinute"] = "6",
         });
         var client = hub.CreateClient();
         client.DefaultRequestHeaders.Add("X-Api-Key", Key);

@@ -65,7 +65,10 @@ public sealed class RestartTests
             var agent = new AgentRef("hub", "hub", new Dictionary<string, string>());
             await store.CreateAsync(new ProbeRecord
             {
-                Id = probeId, CreatedAt = DateTimeOffset.UtcNow, Status = ProbeStatus.Running, Plan = new ProbePlan { To = ["a@corp.test"] },
+                Id = probeId,
+                CreatedAt = DateTimeOffset.UtcNow,
+                Status = ProbeStatus.Running,
+                Plan = new ProbePlan { To = ["a@corp.test"] },
                 Runs =
                 [
                     new RunRecord { Id = Guid.NewGuid(), ProbeId = probeId, Ordinal = 0, Agent = agent, Status = RunStatus.Queued },

@@ -22,7 +22,10 @@ public sealed class StoredSizeTests
         var database = new DatabaseFile(hub.DataDirectory);
         var request = JsonSerializer.Serialize(new
         {
-            server = "127.0.0.1", port = smtp.Port, tls = "none", to = new[] { "alice@corp.test" },
+            server = "127.0.0.1",
+            port = smtp.Port,
+            tls = "none",
+            to = new[] { "alice@corp.test" },
             message = new { subject = "large", body = OneMegabyteBody },
         });
         var before = await database.SizeBytesAsync();

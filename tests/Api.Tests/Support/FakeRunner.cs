@@ -9,18 +9,18 @@ namespace SmtpProbeHub.Api.Tests.Support;
 /// </summary>
 internal sealed class FakeRunner : IProbeRunner
 {
-    private readonly TaskCompletionSource release = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private int calls;
+    private readonly TaskCompletionSource _release = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _calls;
 
     public bool Hold { get; init; }
 
-    public int Calls => Volatile.Read(ref calls);
+    public int Calls => Volatile.Read(ref _calls);
 
     public TaskCompletionSource Started { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public List<ProbePlan> Plans { get; } = [];
 
-    public void Release() => release.TrySetResult();
+    public void Release() => _release.TrySetResult();
 
     /// <summary>The target policy each run was given on top of the engine's own (null: none).</summary>
     public List<SmtpProbeHub.Probe.Targets.TargetPolicy?> Targets { get; } = [];
@@ -32,7 +32,7 @@ internal sealed class FakeRunner : IProbeRunner
             Targets.Add(narrowedBy);
         }
 
-        Interlocked.Increment(ref calls);
+        Interlocked.Increment(ref _calls);
         lock (Plans)
         {
             Plans.Add(plan);
@@ -55,7 +55,7 @@ internal sealed class FakeRunner : IProbeRunner
         Started.TrySetResult();
         if (Hold)
         {
-            await release.Task.WaitAsync(cancellationToken);
+            await _release.Task.WaitAsync(cancellationToken);
         }
 
         Step(StepName.Mail, $"MAIL FROM:<{plan.From}>", 250);

@@ -13,15 +13,15 @@ namespace SmtpProbeHub.Api.Tests.Support;
 /// </summary>
 internal sealed class HubFactory : WebApplicationFactory<Program>
 {
-    private readonly Dictionary<string, string?> settings;
-    private readonly bool ownsDataDirectory;
+    private readonly Dictionary<string, string?> _settings;
+    private readonly bool _ownsDataDirectory;
 
     public HubFactory(IProbeRunner? runner = null, Dictionary<string, string?>? settings = null, string? dataDirectory = null)
     {
         Runner = runner;
-        ownsDataDirectory = dataDirectory is null;
+        _ownsDataDirectory = dataDirectory is null;
         DataDirectory = dataDirectory ?? Directory.CreateTempSubdirectory("hubtest-").FullName;
-        this.settings = settings ?? [];
+        _settings = settings ?? [];
     }
 
     public IProbeRunner? Runner { get; }
@@ -47,7 +47,7 @@ internal sealed class HubFactory : WebApplicationFactory<Program>
         builder.UseSetting("Hub:RateLimit:PerMinute", "100000");
         // Test output shows the hub's warnings and errors, not every request.
         builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
-        if (!settings.Keys.Any(k => k.StartsWith("Hub:Targets", StringComparison.Ordinal)))
+        if (!_settings.Keys.Any(k => k.StartsWith("Hub:Targets", StringComparison.Ordinal)))
         {
             // The fakes and the tests' peers listen on loopback ports: allowed here explicitly, as an operator would
             // (the default policy refuses loopback and ports other than 25, 465, 587 and 2525; TargetPolicyTests test it).
@@ -56,7 +56,7 @@ internal sealed class HubFactory : WebApplicationFactory<Program>
             builder.UseSetting("Hub:Targets:AllowedNetworks:1", "::1");
         }
 
-        foreach (var (key, value) in settings)
+        foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);
         }
@@ -77,7 +77,7 @@ internal sealed class HubFactory : WebApplicationFactory<Program>
     public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();
-        if (ownsDataDirectory && Directory.Exists(DataDirectory))
+        if (_ownsDataDirectory && Directory.Exists(DataDirectory))
         {
             Directory.Delete(DataDirectory, recursive: true);
         }

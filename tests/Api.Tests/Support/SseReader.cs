@@ -5,7 +5,7 @@ namespace SmtpProbeHub.Api.Tests.Support;
 /// <summary>Reads a text/event-stream: events (name + JSON data) and comment lines.</summary>
 internal sealed class SseReader(Stream stream) : IDisposable
 {
-    private readonly StreamReader reader = new(stream);
+    private readonly StreamReader _reader = new(stream);
 
     public List<string> Comments { get; } = [];
 
@@ -14,7 +14,7 @@ internal sealed class SseReader(Stream stream) : IDisposable
     {
         string? type = null;
         string? data = null;
-        while (await reader.ReadLineAsync(cancellationToken) is { } line)
+        while (await _reader.ReadLineAsync(cancellationToken) is { } line)
         {
             if (line.StartsWith(':'))
             {
@@ -48,5 +48,5 @@ internal sealed class SseReader(Stream stream) : IDisposable
         return all;
     }
 
-    public void Dispose() => reader.Dispose();
+    public void Dispose() => _reader.Dispose();
 }

@@ -6,9 +6,9 @@ namespace SmtpProbeHub.Api.Tests.Support;
 /// <summary>A remote-like agent under the test's control: holds each run until released, or never answers.</summary>
 internal sealed class TestAgent(string id, Dictionary<string, string>? labels = null, int capacity = 4) : IProbeAgent
 {
-    private readonly TaskCompletionSource release = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private int running;
-    private int maxRunning;
+    private readonly TaskCompletionSource _release = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _running;
+    private int _maxRunning;
 
     public string Id => id;
 
@@ -20,18 +20,18 @@ internal sealed class TestAgent(string id, Dictionary<string, string>? labels = 
 
     public bool Hold { get; init; }
 
-    public int MaxConcurrent => Volatile.Read(ref maxRunning);
+    public int MaxConcurrent => Volatile.Read(ref _maxRunning);
 
     public int Started;
 
-    public void Release() => release.TrySetResult();
+    public void Release() => _release.TrySetResult();
 
     public async Task<ProbeResult> RunAsync(RunAssignment assignment, IProbeObserver progress, CancellationToken cancellationToken)
     {
         Interlocked.Increment(ref Started);
-        var now = Interlocked.Increment(ref running);
+        var now = Interlocked.Increment(ref _running);
         int seen;
-        while ((seen = Volatile.Read(ref maxRunning)) < now && Interlocked.CompareExchange(ref maxRunning, now, seen) != seen)
+        while ((seen = Volatile.Read(ref _maxRunning)) < now && Interlocked.CompareExchange(ref _maxRunning, now, seen) != seen)
         {
         }
 
@@ -40,14 +40,14 @@ internal sealed class TestAgent(string id, Dictionary<string, string>? labels = 
             progress.OnStep(new ProbeStep(StepName.Banner, null, StepOutcome.Ok, new SmtpReply(220, null, [id]), DateTimeOffset.UtcNow, 1));
             if (Hold)
             {
-                await release.Task.WaitAsync(cancellationToken);
+                await _release.Task.WaitAsync(cancellationToken);
             }
 
             return new ProbeResult { Verdict = Verdict.Passed, DurationMs = 1, Server = new ServerEndpoint("mx", "127.0.0.1", 25) };
         }
         finally
         {
-            Interlocked.Decrement(ref running);
+            Interlocked.Decrement(ref _running);
         }
     }
 }

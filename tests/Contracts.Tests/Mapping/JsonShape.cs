@@ -24,12 +24,28 @@ internal static class JsonShape
                 unset.Add(path);
                 break;
             case JsonObject obj:
-                if (obj.Count == 0) unset.Add(path);
-                foreach (var (name, child) in obj) Walk(child, $"{path}.{name}", unset);
+                if (obj.Count == 0)
+                {
+                    unset.Add(path);
+                }
+
+                foreach (var (name, child) in obj)
+                {
+                    Walk(child, $"{path}.{name}", unset);
+                }
+
                 break;
             case JsonArray array:
-                if (array.Count == 0) unset.Add(path);
-                for (var i = 0; i < array.Count; i++) Walk(array[i], $"{path}[{i}]", unset);
+                if (array.Count == 0)
+                {
+                    unset.Add(path);
+                }
+
+                for (var i = 0; i < array.Count; i++)
+                {
+                    Walk(array[i], $"{path}[{i}]", unset);
+                }
+
                 break;
         }
     }

@@ -5,18 +5,18 @@ namespace SmtpProbeHub.EndToEnd.Tests.Agents;
 /// <summary>Agents reaching the hub over TLS, as internet-side agents do: the hub's certificate is validated.</summary>
 public sealed class AgentTlsTests : IDisposable
 {
-    private readonly PrivateCa ca = new();
+    private readonly PrivateCa _ca = new();
 
-    public void Dispose() => ca.Dispose();
+    public void Dispose() => _ca.Dispose();
 
     private Task<HubProcess> StartTlsHubAsync() =>
-        HubProcess.StartAsync("https", $"--Hub:Grpc:CertificatePath={ca.HubCertificate}", $"--Hub:Grpc:KeyPath={ca.HubKey}");
+        HubProcess.StartAsync("https", $"--Hub:Grpc:CertificatePath={_ca.HubCertificate}", $"--Hub:Grpc:KeyPath={_ca.HubKey}");
 
     [Fact]
     public async Task AgentTrustingThePrivateCa_ConnectsOverTls_AndIsListed()
     {
         await using var hub = await StartTlsHubAsync();
-        await using var agent = AgentProcess.Start(hub.GrpcUrl, "outside-tls", "outside", extraArguments: $"--Agent:HubCaCertificate={ca.CaCertificate}");
+        await using var agent = AgentProcess.Start(hub.GrpcUrl, "outside-tls", "outside", extraArguments: $"--Agent:HubCaCertificate={_ca.CaCertificate}");
 
         await agent.WaitConnectedAsync();
 

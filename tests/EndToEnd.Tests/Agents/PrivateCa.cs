@@ -10,7 +10,7 @@ namespace SmtpProbeHub.EndToEnd.Tests.Agents;
 /// </summary>
 internal sealed class PrivateCa : IDisposable
 {
-    private readonly DirectoryInfo directory = Directory.CreateTempSubdirectory("e2e-ca-");
+    private readonly DirectoryInfo _directory = Directory.CreateTempSubdirectory("e2e-ca-");
 
     public PrivateCa()
     {
@@ -35,11 +35,11 @@ internal sealed class PrivateCa : IDisposable
         File.WriteAllText(HubKey, hubKey.ExportPkcs8PrivateKeyPem());
     }
 
-    public string CaCertificate => Path.Combine(directory.FullName, "ca.pem");
+    public string CaCertificate => Path.Combine(_directory.FullName, "ca.pem");
 
-    public string HubCertificate => Path.Combine(directory.FullName, "hub.pem");
+    public string HubCertificate => Path.Combine(_directory.FullName, "hub.pem");
 
-    public string HubKey => Path.Combine(directory.FullName, "hub.key");
+    public string HubKey => Path.Combine(_directory.FullName, "hub.key");
 
-    public void Dispose() => directory.Delete(recursive: true);
+    public void Dispose() => _directory.Delete(recursive: true);
 }

@@ -9,30 +9,30 @@ namespace SmtpProbeHub.EndToEnd.Tests.Agents;
 /// </summary>
 internal sealed class SilentServer : IAsyncDisposable
 {
-    private readonly TcpListener listener = new(IPAddress.Loopback, 0);
-    private readonly CancellationTokenSource stop = new();
-    private readonly Task accepting;
-    private int connections;
-    private int open;
-    private int maxOpen;
+    private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _accepting;
+    private int _connections;
+    private int _open;
+    private int _maxOpen;
 
     public SilentServer()
     {
-        listener.Start();
-        accepting = AcceptAsync();
+        _listener.Start();
+        _accepting = AcceptAsync();
     }
 
     public string Host => "127.0.0.1";
 
-    public int Port => ((IPEndPoint)listener.LocalEndpoint).Port;
+    public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
 
-    public int Connections => Volatile.Read(ref connections);
+    public int Connections => Volatile.Read(ref _connections);
 
     /// <summary>The most connections that were open at the same moment.</summary>
-    public int MaxConcurrent => Volatile.Read(ref maxOpen);
+    public int MaxConcurrent => Volatile.Read(ref _maxOpen);
 
     /// <summary>Connections open now.</summary>
-    public int Open => Volatile.Read(ref open);
+    public int Open => Volatile.Read(ref _open);
 
     /// <summary>Completes when the first client closes its connection.</summary>
     public TaskCompletionSource ClientHungUp { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -43,11 +43,11 @@ internal sealed class SilentServer : IAsyncDisposable
         {
             while (true)
             {
-                var client = await listener.AcceptTcpClientAsync(stop.Token);
-                Interlocked.Increment(ref connections);
-                var now = Interlocked.Increment(ref open);
+                var client = await _listener.AcceptTcpClientAsync(_stop.Token);
+                Interlocked.Increment(ref _connections);
+                var now = Interlocked.Increment(ref _open);
                 int seen;
-                while ((seen = Volatile.Read(ref maxOpen)) < now && Interlocked.CompareExchange(ref maxOpen, now, seen) != seen)
+                while ((seen = Volatile.Read(ref _maxOpen)) < now && Interlocked.CompareExchange(ref _maxOpen, now, seen) != seen)
                 {
                 }
 
@@ -58,7 +58,7 @@ internal sealed class SilentServer : IAsyncDisposable
                         var buffer = new byte[1024];
                         try
                         {
-                            while (await client.GetStream().ReadAsync(buffer, stop.Token) > 0)
+                            while (await client.GetStream().ReadAsync(buffer, _stop.Token) > 0)
                             {
                             }
                         }
@@ -66,8 +66,8 @@ internal sealed class SilentServer : IAsyncDisposable
                         {
                         }
 
-                        Interlocked.Decrement(ref open);
-                        if (!stop.IsCancellationRequested)
+                        Interlocked.Decrement(ref _open);
+                        if (!_stop.IsCancellationRequested)
                         {
                             ClientHungUp.TrySetResult();
                         }
@@ -82,9 +82,9 @@ internal sealed class SilentServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await stop.CancelAsync();
-        listener.Stop();
-        await accepting;
-        stop.Dispose();
+        await _stop.CancelAsync();
+        _listener.Stop();
+        await _accepting;
+        _stop.Dispose();
     }
 }

@@ -14,14 +14,14 @@ namespace SmtpProbeHub.EndToEnd.Tests.Hub;
 /// </summary>
 internal sealed class HubHost : IAsyncDisposable
 {
-    private readonly string[] extraArguments;
-    private readonly string? workingDirectory;
-    private Process? process;
+    private readonly string[] _extraArguments;
+    private readonly string? _workingDirectory;
+    private Process? _process;
 
     private HubHost(string[] extraArguments, string? workingDirectory = null)
     {
-        this.extraArguments = extraArguments;
-        this.workingDirectory = workingDirectory;
+        _extraArguments = extraArguments;
+        _workingDirectory = workingDirectory;
     }
 
     /// <summary>The REST port: bound as port 0 at the first start (read from the banner), the same one on a restart.</summary>
@@ -70,29 +70,29 @@ internal sealed class HubHost : IAsyncDisposable
         var dll = BuiltHubDll();
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         // The tests' Postfix listens on a loopback port: allowed explicitly, unless a test sets a target policy of its own.
-        string[] targets = extraArguments.Any(a => a.StartsWith("--Hub:Targets", StringComparison.Ordinal))
+        string[] targets = _extraArguments.Any(a => a.StartsWith("--Hub:Targets", StringComparison.Ordinal))
             ? []
             : ["--Hub:Targets:AllowedPorts:0=1-65535", "--Hub:Targets:AllowedNetworks:0=127.0.0.0/8"];
-        foreach (var argument in new[] { dll, "--urls", BaseUrl, $"--Hub:DataDirectory={DataDirectory}", "--Hub:Grpc:Url=http://127.0.0.1:0" }.Concat(targets).Concat(extraArguments))
+        foreach (var argument in new[] { dll, "--urls", BaseUrl, $"--Hub:DataDirectory={DataDirectory}", "--Hub:Grpc:Url=http://127.0.0.1:0" }.Concat(targets).Concat(_extraArguments))
         {
             info.ArgumentList.Add(argument);
         }
 
         // The agents' gRPC endpoint on a port of its own (default 5081 would collide between parallel hubs).
         // The content root is where the hub's appsettings.json sits, as for an installed hub.
-        info.WorkingDirectory = workingDirectory ?? Path.GetDirectoryName(dll)!;
+        info.WorkingDirectory = _workingDirectory ?? Path.GetDirectoryName(dll)!;
         info.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         info.Environment["Logging__Console__FormatterName"] = "simple";
         info.Environment["Logging__Console__FormatterOptions__SingleLine"] = "true";
-        process = new Process { StartInfo = info };
-        process.OutputDataReceived += (_, e) => Append(e.Data);
-        process.ErrorDataReceived += (_, e) => Append(e.Data);
-        process.Start();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
+        _process = new Process { StartInfo = info };
+        _process.OutputDataReceived += (_, e) => Append(e.Data);
+        _process.ErrorDataReceived += (_, e) => Append(e.Data);
+        _process.Start();
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
 
         var until = DateTime.UtcNow.AddSeconds(60);
-        while (Port == 0 && DateTime.UtcNow < until && !process.HasExited)
+        while (Port == 0 && DateTime.UtcNow < until && !_process.HasExited)
         {
             if (HubBanner.RestPort(Output) is { } bound)
             {
@@ -105,7 +105,7 @@ internal sealed class HubHost : IAsyncDisposable
             }
         }
 
-        while (DateTime.UtcNow < until && !process.HasExited)
+        while (DateTime.UtcNow < until && !_process.HasExited)
         {
             try
             {
@@ -129,10 +129,10 @@ internal sealed class HubHost : IAsyncDisposable
     /// <summary>SIGKILL: the hub gets no chance to finish anything, as in a crash.</summary>
     public async Task KillAsync()
     {
-        if (process is { HasExited: false })
+        if (_process is { HasExited: false })
         {
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync(TestContext.Current.CancellationToken);
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync(TestContext.Current.CancellationToken);
         }
     }
 
@@ -148,15 +148,15 @@ internal sealed class HubHost : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Http.Dispose();
-        if (process is not null)
+        if (_process is not null)
         {
-            if (!process.HasExited)
+            if (!_process.HasExited)
             {
-                process.Kill(entireProcessTree: true);
-                await process.WaitForExitAsync(CancellationToken.None);
+                _process.Kill(entireProcessTree: true);
+                await _process.WaitForExitAsync(CancellationToken.None);
             }
 
-            process.Dispose();
+            _process.Dispose();
         }
 
         try

@@ -61,7 +61,7 @@ public sealed partial class KbNetwork
     private async Task WaitForAgentsAsync()
     {
         var deadline = DateTime.UtcNow.AddSeconds(60);
-        string last = "";
+        var last = "";
         while (DateTime.UtcNow < deadline)
         {
             if (_processes.FirstOrDefault(p => p.HasExited) is { } exited)

@@ -168,7 +168,7 @@ public class PostfixInstance : IAsyncLifetime
     private async Task WaitForGreetingAsync()
     {
         var deadline = DateTime.UtcNow + Options.StartTimeout;
-        string last = "";
+        var last = "";
         while (DateTime.UtcNow < deadline)
         {
             try

@@ -7,7 +7,7 @@ namespace SmtpProbeHub.Api.Agents.Local;
 internal sealed class LocalAgentService(
     AgentRegistry registry, IProbeRunner runner, IOptions<LocalAgentOptions> options, ILogger<LocalAgentService> logger) : IHostedService
 {
-    private AgentRegistration? registration;
+    private AgentRegistration? _registration;
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
@@ -18,13 +18,13 @@ internal sealed class LocalAgentService(
         }
 
         var version = typeof(LocalAgentService).Assembly.GetName().Version?.ToString();
-        registration = registry.Register(new LocalProbeAgent(runner, options.Value), new AgentConnection(version, null, IsLocal: true));
+        _registration = registry.Register(new LocalProbeAgent(runner, options.Value), new AgentConnection(version, null, IsLocal: true));
         return Task.CompletedTask;
     }
 
     public Task StopAsync(CancellationToken cancellationToken)
     {
-        registration?.Dispose();
+        _registration?.Dispose();
         return Task.CompletedTask;
     }
 }

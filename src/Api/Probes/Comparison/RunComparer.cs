@@ -31,7 +31,10 @@ internal static class RunComparer
             {
                 Agree = false,
                 Summary = $"Only {compared.Count} of {runs.Count} runs ended with a result: nothing to compare yet.",
-                Outcomes = outcomes, Zones = zones, Findings = [], NotCompared = notCompared,
+                Outcomes = outcomes,
+                Zones = zones,
+                Findings = [],
+                NotCompared = notCompared,
             };
         }
 

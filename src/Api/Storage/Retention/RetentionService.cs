@@ -11,14 +11,14 @@ namespace SmtpProbeHub.Api.Storage.Retention;
 internal sealed partial class RetentionService(
     IProbeStore store, IOptions<RetentionOptions> options, HubMetrics metrics, TimeProvider time, ILogger<RetentionService> logger) : BackgroundService
 {
-    private readonly SemaphoreSlim sweeping = new(1, 1);
-    private PeriodicTimer? timer;
+    private readonly SemaphoreSlim _sweeping = new(1, 1);
+    private PeriodicTimer? _timer;
 
     public override Task StartAsync(CancellationToken cancellationToken)
     {
         // Made here rather than in ExecuteAsync, which runs later on a thread of its own: a clock that moves right
         // after the hub started (a FakeTimeProvider in tests) must not pass the first tick before the timer exists.
-        timer = new PeriodicTimer(TimeSpan.FromMinutes(options.Value.SweepIntervalMinutes), time);
+        _timer = new PeriodicTimer(TimeSpan.FromMinutes(options.Value.SweepIntervalMinutes), time);
         return base.StartAsync(cancellationToken);
     }
 
@@ -31,7 +31,7 @@ internal sealed partial class RetentionService(
             return new RetentionSweep(0, 0, 0);
         }
 
-        await sweeping.WaitAsync(cancellationToken);
+        await _sweeping.WaitAsync(cancellationToken);
         try
         {
             DateTimeOffset? createdBefore = settings.MaxAgeDays > 0 ? time.GetUtcNow() - TimeSpan.FromDays(settings.MaxAgeDays) : null;
@@ -59,7 +59,7 @@ internal sealed partial class RetentionService(
         }
         finally
         {
-            sweeping.Release();
+            _sweeping.Release();
         }
     }
 
@@ -84,7 +84,7 @@ internal sealed partial class RetentionService(
                     LogSweepFailed(ex);
                 }
             }
-            while (await timer!.WaitForNextTickAsync(stoppingToken));
+            while (await _timer!.WaitForNextTickAsync(stoppingToken));
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
@@ -94,8 +94,8 @@ internal sealed partial class RetentionService(
 
     public override void Dispose()
     {
-        timer?.Dispose();
-        sweeping.Dispose();
+        _timer?.Dispose();
+        _sweeping.Dispose();
         base.Dispose();
     }
 

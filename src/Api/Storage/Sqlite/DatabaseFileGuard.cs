@@ -12,17 +12,17 @@ internal sealed class DatabaseFileGuard(string connectionString, StorageHealth h
 {
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(2);
 
-    private readonly string? path = FilePathOf(connectionString);
-    private string? marker;
-    private long lastCheck = Environment.TickCount64;
+    private readonly string? _path = FilePathOf(connectionString);
+    private string? _marker;
+    private long _lastCheck = Environment.TickCount64;
 
     /// <summary>Reads this database's marker (after migration made it).</summary>
-    public async Task RememberAsync(CancellationToken cancellationToken) => marker = await ReadMarkerAsync(cancellationToken);
+    public async Task RememberAsync(CancellationToken cancellationToken) => _marker = await ReadMarkerAsync(cancellationToken);
 
     /// <summary>At most every <see cref="Interval"/>: false (and storage marked lost) when the file is gone or another one.</summary>
     public async Task<bool> CheckIfDueAsync()
     {
-        if (Environment.TickCount64 - lastCheck < Interval.TotalMilliseconds)
+        if (Environment.TickCount64 - _lastCheck < Interval.TotalMilliseconds)
         {
             return !IsLost;
         }
@@ -35,8 +35,8 @@ internal sealed class DatabaseFileGuard(string connectionString, StorageHealth h
     /// <summary>False (and storage marked lost) when the file at the path is not the database this hub opened.</summary>
     public async Task<bool> CheckAsync(CancellationToken cancellationToken)
     {
-        lastCheck = Environment.TickCount64;
-        if (path is null || marker is null || IsLost)
+        _lastCheck = Environment.TickCount64;
+        if (_path is null || _marker is null || IsLost)
         {
             return !IsLost;
         }
@@ -44,28 +44,28 @@ internal sealed class DatabaseFileGuard(string connectionString, StorageHealth h
         string? found;
         try
         {
-            found = File.Exists(path) ? await ReadMarkerAsync(cancellationToken) : null;
+            found = File.Exists(_path) ? await ReadMarkerAsync(cancellationToken) : null;
         }
         catch (SqliteException)
         {
             found = null;
         }
 
-        if (found == marker)
+        if (found == _marker)
         {
             return true;
         }
 
         IsLost = true;
         health.FileLost(found is null
-            ? $"The database file {path} was deleted (or can no longer be opened) while the hub was running"
-            : $"The database file {path} was replaced by another database while the hub was running");
+            ? $"The database file {_path} was deleted (or can no longer be opened) while the hub was running"
+            : $"The database file {_path} was replaced by another database while the hub was running");
         return false;
     }
 
     private async Task<string?> ReadMarkerAsync(CancellationToken cancellationToken)
     {
-        if (path is null)
+        if (_path is null)
         {
             return null;
         }

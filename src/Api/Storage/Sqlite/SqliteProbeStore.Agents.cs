@@ -8,7 +8,7 @@ internal sealed partial class SqliteProbeStore : IAgentIdentityStore
 {
     public Task<AgentAdmission> AdmitAsync(string agentId, string tokenName, bool pinsOneAgent, string keySha256, DateTimeOffset now, CancellationToken cancellationToken) =>
         // Through the write queue: check and enrol are one step, so two connections racing for a new id cannot both win.
-        writer.Enqueue(async db =>
+        _writer.Enqueue(async db =>
         {
             var known = await db.Database.SqlQuery<IdentityRow>($"""
                 SELECT AgentId, TokenName, KeySha256, RevokedAtMs FROM agent_identities WHERE AgentId = {agentId}
@@ -43,7 +43,7 @@ internal sealed partial class SqliteProbeStore : IAgentIdentityStore
         }, cancellationToken);
 
     public Task<DateTimeOffset?> RevokeAsync(string agentId, DateTimeOffset now, CancellationToken cancellationToken) =>
-        writer.Enqueue(async db =>
+        _writer.Enqueue(async db =>
         {
             await db.Database.ExecuteSqlAsync($"""
                 UPDATE agent_identities SET RevokedAtMs = {now.ToUnixTimeMilliseconds()} WHERE AgentId = {agentId} AND RevokedAtMs IS NULL

@@ -15,7 +15,7 @@ internal sealed partial class SqliteProbeStore
     private static readonly string Running = nameof(ProbeStatus.Running);
 
     public Task<DeletedProbes> DeleteOldProbesAsync(DateTimeOffset? createdBefore, int? keepNewest, int batchSize, CancellationToken cancellationToken) =>
-        writer.Enqueue(async db =>
+        _writer.Enqueue(async db =>
         {
             // Everything ordered at or after this cut (oldest side) may go: the later of the age cut and the newest
             // probe beyond the count limit, in the listing's order (CreatedAtMs DESC, then Id).
@@ -63,7 +63,7 @@ internal sealed partial class SqliteProbeStore
         long reclaimed = 0;
         while (true)
         {
-            var (freed, left) = await writer.Enqueue(async db =>
+            var (freed, left) = await _writer.Enqueue(async db =>
             {
                 var before = await ScalarAsync(db, $"SELECT page_count AS Value FROM pragma_page_count()", cancellationToken);
                 // A no-op unless the database is in incremental auto-vacuum mode (schema 4 switches it).

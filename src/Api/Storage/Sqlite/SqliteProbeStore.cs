@@ -13,7 +13,7 @@ internal sealed partial class SqliteProbeStore(
     IDbContextFactory<HubDbContext> contexts, StorageHealth health, DatabaseFileGuard guard, ILogger<SqliteProbeStore> logger) : IProbeStore, IAsyncDisposable
 {
     private static readonly string[] Unfinished = [nameof(RunStatus.Queued), nameof(RunStatus.Running)];
-    private readonly SqliteWriteQueue writer = new(contexts, logger, health, guard);
+    private readonly SqliteWriteQueue _writer = new(contexts, logger, health, guard);
 
     public async Task MigrateAsync(CancellationToken cancellationToken)
     {
@@ -113,7 +113,7 @@ internal sealed partial class SqliteProbeStore(
         var end = new RunRow();
         RowMapping.ApplyEnd(end, ended);
         var lateResultAllowed = ended.Status == RunStatus.Completed;
-        var changed = await writer.Enqueue(async db =>
+        var changed = await _writer.Enqueue(async db =>
         {
             var runs = await HotPathSql.EndRunAsync(db, ended.Id, ended.Agent.Id, end, lateResultAllowed, cancellationToken);
             if (probeEnd is not null)
@@ -162,7 +162,7 @@ internal sealed partial class SqliteProbeStore(
         try
         {
             // A real (tiny) write through the writer: reading alone says nothing about a full disk or a read-only file.
-            await writer.Enqueue(db => db.Database.ExecuteSqlAsync($"UPDATE store_identity SET CheckedAtMs = {DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()}", cancellationToken), cancellationToken)
+            await _writer.Enqueue(db => db.Database.ExecuteSqlAsync($"UPDATE store_identity SET CheckedAtMs = {DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()}", cancellationToken), cancellationToken)
                 .WaitAsync(TimeSpan.FromSeconds(5), cancellationToken);
             await using var db = await contexts.CreateDbContextAsync(cancellationToken);
             _ = await db.Probes.AnyAsync(cancellationToken);
@@ -174,10 +174,10 @@ internal sealed partial class SqliteProbeStore(
         }
     }
 
-    public ValueTask DisposeAsync() => writer.DisposeAsync();
+    public ValueTask DisposeAsync() => _writer.DisposeAsync();
 
     private Task WriteAsync(Func<HubDbContext, Task> write, CancellationToken cancellationToken) =>
-        writer.Enqueue(async db =>
+        _writer.Enqueue(async db =>
         {
             await write(db);
             return true;

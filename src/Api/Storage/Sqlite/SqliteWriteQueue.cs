@@ -16,31 +16,31 @@ internal sealed partial class SqliteWriteQueue : IAsyncDisposable
 {
     private const int MaxBatch = 256;
     private const string WriteSavepoint = "queued_write";
-    private readonly Channel<IQueuedWrite> queue = Channel.CreateUnbounded<IQueuedWrite>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly IDbContextFactory<HubDbContext> contexts;
-    private readonly ILogger logger;
-    private readonly StorageHealth health;
-    private readonly DatabaseFileGuard? guard;
-    private readonly Task loop;
+    private readonly Channel<IQueuedWrite> _queue = Channel.CreateUnbounded<IQueuedWrite>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly IDbContextFactory<HubDbContext> _contexts;
+    private readonly ILogger _logger;
+    private readonly StorageHealth _health;
+    private readonly DatabaseFileGuard? _guard;
+    private readonly Task _loop;
 
     // The writer's own context and connection, opened once: opening one per batch (and the PRAGMA every open
     // runs) was ~3 % of the hub's CPU per probe (bench/, issue 6). Dropped after a failed batch.
-    private HubDbContext? writerContext;
+    private HubDbContext? _writerContext;
 
     public SqliteWriteQueue(IDbContextFactory<HubDbContext> contexts, ILogger logger, StorageHealth health, DatabaseFileGuard? guard = null)
     {
-        this.contexts = contexts;
-        this.logger = logger;
-        this.health = health;
-        this.guard = guard;
-        loop = Task.Run(LoopAsync);
+        _contexts = contexts;
+        _logger = logger;
+        _health = health;
+        _guard = guard;
+        _loop = Task.Run(LoopAsync);
     }
 
     /// <summary>Queues a write; the task completes once the batch holding it has committed.</summary>
     public Task<T> Enqueue<T>(Func<HubDbContext, Task<T>> write, CancellationToken cancellationToken)
     {
         var queued = new QueuedWrite<T>(write, cancellationToken);
-        if (!queue.Writer.TryWrite(queued))
+        if (!_queue.Writer.TryWrite(queued))
         {
             return Task.FromException<T>(new ObjectDisposedException(nameof(SqliteWriteQueue), "The hub is stopping: storage takes no more writes."));
         }
@@ -50,20 +50,20 @@ internal sealed partial class SqliteWriteQueue : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        queue.Writer.TryComplete();
-        await loop;
-        if (writerContext is not null)
+        _queue.Writer.TryComplete();
+        await _loop;
+        if (_writerContext is not null)
         {
-            await writerContext.DisposeAsync();
+            await _writerContext.DisposeAsync();
         }
     }
 
     private async Task LoopAsync()
     {
         var batch = new List<IQueuedWrite>(MaxBatch);
-        while (await queue.Reader.WaitToReadAsync())
+        while (await _queue.Reader.WaitToReadAsync())
         {
-            while (batch.Count < MaxBatch && queue.Reader.TryRead(out var write))
+            while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var write))
             {
                 batch.Add(write);
             }
@@ -75,9 +75,9 @@ internal sealed partial class SqliteWriteQueue : IAsyncDisposable
 
     private async Task RunBatchAsync(List<IQueuedWrite> batch)
     {
-        if (guard is not null && !await guard.CheckIfDueAsync())
+        if (_guard is not null && !await _guard.CheckIfDueAsync())
         {
-            var lost = new StorageUnavailableException(health.Problem ?? "the database file is gone");
+            var lost = new StorageUnavailableException(_health.Problem ?? "the database file is gone");
             foreach (var write in batch)
             {
                 write.Fail(lost);
@@ -113,10 +113,10 @@ internal sealed partial class SqliteWriteQueue : IAsyncDisposable
         {
             LogBatchFailed(ex, batch.Count);
             await DropWriterContextAsync();
-            Exception failure = ex;
+            var failure = ex;
             if (StorageHealth.IsUnavailable(ex))
             {
-                health.WriteFailed(ex.Message);
+                _health.WriteFailed(ex.Message);
                 failure = new StorageUnavailableException(ex.Message, ex);
             }
 
@@ -131,11 +131,11 @@ internal sealed partial class SqliteWriteQueue : IAsyncDisposable
         var unavailable = batch.Select(w => w.Failure).FirstOrDefault(f => f is not null && StorageHealth.IsUnavailable(f));
         if (unavailable is null)
         {
-            health.WriteSucceeded();
+            _health.WriteSucceeded();
         }
         else
         {
-            health.WriteFailed(unavailable.Message);
+            _health.WriteFailed(unavailable.Message);
         }
 
         foreach (var write in batch)
@@ -146,21 +146,21 @@ internal sealed partial class SqliteWriteQueue : IAsyncDisposable
 
     private async Task<HubDbContext> WriterContextAsync()
     {
-        if (writerContext is null)
+        if (_writerContext is null)
         {
-            var db = await contexts.CreateDbContextAsync();
+            var db = await _contexts.CreateDbContextAsync();
             await db.Database.OpenConnectionAsync();
-            writerContext = db;
+            _writerContext = db;
         }
 
-        return writerContext;
+        return _writerContext;
     }
 
     private async Task DropWriterContextAsync()
     {
-        if (writerContext is { } db)
+        if (_writerContext is { } db)
         {
-            writerContext = null;
+            _writerContext = null;
             try
             {
                 await db.DisposeAsync();
@@ -190,53 +190,53 @@ internal sealed partial class SqliteWriteQueue : IAsyncDisposable
 
     private sealed class QueuedWrite<T>(Func<HubDbContext, Task<T>> write, CancellationToken cancellationToken) : IQueuedWrite
     {
-        private T result = default!;
-        private Exception? failure;
+        private T _result = default!;
+        private Exception? _failure;
 
         public TaskCompletionSource<T> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-        public Exception? Failure => failure;
+        public Exception? Failure => _failure;
 
         public async Task<bool> RunAsync(HubDbContext db)
         {
             if (cancellationToken.IsCancellationRequested)
             {
-                failure = new OperationCanceledException(cancellationToken);
+                _failure = new OperationCanceledException(cancellationToken);
                 return false;
             }
 
             try
             {
-                result = await write(db);
+                _result = await write(db);
                 return true;
             }
             catch (Exception ex)
             {
                 // Only this write failed: its savepoint is rolled back, the rest of the batch still commits.
-                failure = ex;
+                _failure = ex;
                 return false;
             }
         }
 
         public void Complete()
         {
-            if (failure is OperationCanceledException && cancellationToken.IsCancellationRequested)
+            if (_failure is OperationCanceledException && cancellationToken.IsCancellationRequested)
             {
                 Completion.TrySetCanceled(cancellationToken);
             }
-            else if (failure is not null)
+            else if (_failure is not null)
             {
-                Completion.TrySetException(StorageHealth.IsUnavailable(failure) && failure is not StorageUnavailableException
-                    ? new StorageUnavailableException(failure.Message, failure)
-                    : failure);
+                Completion.TrySetException(StorageHealth.IsUnavailable(_failure) && _failure is not StorageUnavailableException
+                    ? new StorageUnavailableException(_failure.Message, _failure)
+                    : _failure);
             }
             else
             {
-                Completion.TrySetResult(result);
+                Completion.TrySetResult(_result);
             }
         }
 
         public void Fail(Exception exception) => Completion.TrySetException(
-            failure is not null && StorageHealth.IsUnavailable(failure) ? new StorageUnavailableException(failure.Message, failure) : failure ?? exception);
+            _failure is not null && StorageHealth.IsUnavailable(_failure) ? new StorageUnavailableException(_failure.Message, _failure) : _failure ?? exception);
     }
 }

@@ -24,7 +24,9 @@ public sealed class AgentWorkerTests : IDisposable
     {
         await using var hub = await FakeHub.StartAsync(Token);
         await using (await RunningAgent.StartAsync(hub.Url, Token, _dir.Path, new FakeProbeRunner()))
+        {
             await hub.State.Connected.Task.WaitAsync(TimeSpan.FromSeconds(15), TestContext.Current.CancellationToken);
+        }
 
         var hello = Assert.Single(hub.State.Hellos);
         Assert.Equal(AgentIdentity.LoadOrCreate(_dir.Path), hello.AgentId);
@@ -87,7 +89,10 @@ public sealed class AgentWorkerTests : IDisposable
         await using var run = await StartWithRunInFlightAsync();
         var (hub, runner) = (run.Hub, run.Runner);
         AgentMessage beat;
-        do beat = await hub.State.NextAsync(Kind.Heartbeat);
+        do
+        {
+            beat = await hub.State.NextAsync(Kind.Heartbeat);
+        }
         while (beat.Heartbeat.InFlight == 0);
 
         Assert.Equal(["run-1"], beat.Heartbeat.RunningRunIds);
@@ -195,7 +200,10 @@ public sealed class AgentWorkerTests : IDisposable
     private static async Task Eventually(Func<bool> condition)
     {
         for (var i = 0; i < 300 && !condition(); i++)
+        {
             await Task.Delay(50, TestContext.Current.CancellationToken);
+        }
+
         Assert.True(condition());
     }
 }

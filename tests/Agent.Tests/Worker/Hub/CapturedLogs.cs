@@ -20,7 +20,10 @@ internal sealed class CapturedLogs : ILoggerProvider
         while (DateTime.UtcNow < until)
         {
             if (Lines.FirstOrDefault(match) is { } line)
+            {
                 return line;
+            }
+
             await Task.Delay(50);
         }
         throw new TimeoutException($"no matching log line; got:\n{string.Join('\n', Lines)}");
@@ -35,7 +38,9 @@ internal sealed class CapturedLogs : ILoggerProvider
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
         {
             if (IsEnabled(logLevel))
+            {
                 owner.Lines.Enqueue($"{logLevel}: {formatter(state, exception)}");
+            }
         }
     }
 }

@@ -96,7 +96,9 @@ internal sealed class FakeHubState(string token)
         {
             var message = await Received.Reader.ReadAsync(cts.Token);
             if (message.KindCase == kind)
+            {
                 return message;
+            }
         }
     }
 }
@@ -106,9 +108,15 @@ internal sealed class FakeHubService(FakeHubState state) : AgentHub.AgentHubBase
     public override async Task Connect(IAsyncStreamReader<AgentMessage> requestStream, IServerStreamWriter<HubMessage> responseStream, ServerCallContext context)
     {
         if (context.RequestHeaders.GetValue("authorization") != $"Bearer {state.Token}")
+        {
             throw new RpcException(new Status(StatusCode.Unauthenticated, "unknown agent token"));
+        }
+
         if (!await requestStream.MoveNext() || requestStream.Current.KindCase != AgentMessage.KindOneofCase.Hello)
+        {
             throw new RpcException(new Status(StatusCode.InvalidArgument, "hello first"));
+        }
+
         state.Hellos.Enqueue(requestStream.Current.Hello);
 
         var outgoing = state.Attach();
@@ -119,7 +127,9 @@ internal sealed class FakeHubService(FakeHubState state) : AgentHub.AgentHubBase
         var writer = Task.Run(async () =>
         {
             await foreach (var message in outgoing.Reader.ReadAllAsync(context.CancellationToken))
+            {
                 await responseStream.WriteAsync(message);
+            }
         });
         var reader = Task.Run(async () =>
         {
@@ -136,7 +146,9 @@ internal sealed class FakeHubService(FakeHubState state) : AgentHub.AgentHubBase
                 }
 
                 if (message.KindCase == AgentMessage.KindOneofCase.Result && state.Ack)
+                {
                     outgoing.Writer.TryWrite(new HubMessage { ResultAck = new ResultAck { RunId = message.Result.RunId } });
+                }
             }
         });
         await Task.WhenAny(writer, reader);

@@ -3,7 +3,7 @@ namespace SmtpProbeHub.EndToEnd.Tests.Agents.Processes;
 /// <summary>The built agent as a real process (<c>smtpprobehub-agent run</c>), with its own data directory.</summary>
 internal sealed class AgentProcess : IAsyncDisposable
 {
-    private readonly string dataDirectory = Directory.CreateTempSubdirectory("e2e-agent-").FullName;
+    private readonly string _dataDirectory = Directory.CreateTempSubdirectory("e2e-agent-").FullName;
 
     private AgentProcess(string name, AppProcess process)
     {
@@ -15,7 +15,7 @@ internal sealed class AgentProcess : IAsyncDisposable
 
     public AppProcess Process { get; private set; }
 
-    public string DataDirectory => dataDirectory;
+    public string DataDirectory => _dataDirectory;
 
     /// <summary>Starts <c>run --hub … --name … --label zone=…</c> with the token in the environment.</summary>
     public static AgentProcess Start(string hubUrl, string name, string zone, string token = HubProcess.Token, params string[] extraArguments) =>
@@ -34,14 +34,14 @@ internal sealed class AgentProcess : IAsyncDisposable
         var agent = new AgentProcess(name, null!);
         if (agentId is not null)
         {
-            File.WriteAllText(Path.Combine(agent.dataDirectory, "agent-id"), agentId + "\n");
+            File.WriteAllText(Path.Combine(agent._dataDirectory, "agent-id"), agentId + "\n");
         }
 
         // The agent's own policy must allow the tests' loopback peers too: the hub's cannot widen it.
         string[] targets = allowLoopbackTargets ? ["--Agent:Targets:AllowedPorts:0=1-65535", "--Agent:Targets:AllowedNetworks:0=127.0.0.0/8"] : [];
         agent.Process = AppProcess.Start(BuiltApps.Agent,
         [
-            "run", "--hub", hubUrl, "--name", name, "--label", $"zone={zone}", "--data-dir", agent.dataDirectory,
+            "run", "--hub", hubUrl, "--name", name, "--label", $"zone={zone}", "--data-dir", agent._dataDirectory,
             "--capacity", capacity.ToString(System.Globalization.CultureInfo.InvariantCulture), "--Agent:DrainSeconds=5", .. targets, .. extraArguments,
         ], new Dictionary<string, string> { ["Agent__Token"] = token });
         return agent;
@@ -50,7 +50,7 @@ internal sealed class AgentProcess : IAsyncDisposable
     /// <summary>The id the agent made for itself at its first start (waits for the file).</summary>
     public async Task<string> IdAsync()
     {
-        var path = Path.Combine(dataDirectory, "agent-id");
+        var path = Path.Combine(_dataDirectory, "agent-id");
         for (var i = 0; i < 300 && !File.Exists(path); i++)
         {
             await Task.Delay(100, TestContext.Current.CancellationToken);
@@ -61,8 +61,8 @@ internal sealed class AgentProcess : IAsyncDisposable
 
     public Task WaitConnectedAsync() => Process.WaitForLineAsync(l => l.Contains("Connected to hub"), 30);
 
-    public int SpooledResults => Directory.Exists(Path.Combine(dataDirectory, "results"))
-        ? Directory.GetFiles(Path.Combine(dataDirectory, "results"), "*.result").Length
+    public int SpooledResults => Directory.Exists(Path.Combine(_dataDirectory, "results"))
+        ? Directory.GetFiles(Path.Combine(_dataDirectory, "results"), "*.result").Length
         : 0;
 
     public async ValueTask DisposeAsync()
@@ -70,7 +70,7 @@ internal sealed class AgentProcess : IAsyncDisposable
         await Process.DisposeAsync();
         try
         {
-            Directory.Delete(dataDirectory, recursive: true);
+            Directory.Delete(_dataDirectory, recursive: true);
         }
         catch (IOException)
         {

@@ -7,15 +7,15 @@ namespace SmtpProbeHub.EndToEnd.Tests.Agents.Processes;
 /// <summary>A built app run as a real process (<c>dotnet X.dll …</c>), its output kept line by line.</summary>
 internal sealed class AppProcess : IAsyncDisposable
 {
-    private readonly Process process;
+    private readonly Process _process;
 
-    private AppProcess(Process process) => this.process = process;
+    private AppProcess(Process process) => _process = process;
 
     public ConcurrentQueue<string> Output { get; } = new();
 
-    public int Id => process.Id;
+    public int Id => _process.Id;
 
-    public bool HasExited => process.HasExited;
+    public bool HasExited => _process.HasExited;
 
     public static AppProcess Start(string dll, IEnumerable<string> arguments, IReadOnlyDictionary<string, string> environment)
     {
@@ -76,12 +76,12 @@ internal sealed class AppProcess : IAsyncDisposable
     /// <summary>SIGKILL: no chance to clean up, as when a machine dies or the OOM killer strikes.</summary>
     public async Task KillAsync()
     {
-        if (!process.HasExited)
+        if (!_process.HasExited)
         {
-            process.Kill(entireProcessTree: true);
+            _process.Kill(entireProcessTree: true);
         }
 
-        await process.WaitForExitAsync(TestContext.Current.CancellationToken);
+        await _process.WaitForExitAsync(TestContext.Current.CancellationToken);
     }
 
     /// <summary>Waits for the process to end by itself; its exit code.</summary>
@@ -89,43 +89,43 @@ internal sealed class AppProcess : IAsyncDisposable
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
         timeout.CancelAfter(TimeSpan.FromSeconds(seconds));
-        await process.WaitForExitAsync(timeout.Token);
-        return process.ExitCode;
+        await _process.WaitForExitAsync(timeout.Token);
+        return _process.ExitCode;
     }
 
     /// <summary>Sends a signal (STOP, CONT, …) to the process.</summary>
     public Task SignalAsync(string signal) =>
-        ProcessRunner.RunAsync("/bin/kill", [$"-{signal}", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)], TimeSpan.FromSeconds(5));
+        ProcessRunner.RunAsync("/bin/kill", [$"-{signal}", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)], TimeSpan.FromSeconds(5));
 
     /// <summary>SIGTERM, as systemd stops a service; waits for the process to exit.</summary>
     public async Task<int> StopAsync(double seconds = 40)
     {
-        if (!process.HasExited)
+        if (!_process.HasExited)
         {
-            await ProcessRunner.RunAsync("/bin/kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)], TimeSpan.FromSeconds(5));
+            await ProcessRunner.RunAsync("/bin/kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)], TimeSpan.FromSeconds(5));
         }
 
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
         timeout.CancelAfter(TimeSpan.FromSeconds(seconds));
-        await process.WaitForExitAsync(timeout.Token);
-        return process.ExitCode;
+        await _process.WaitForExitAsync(timeout.Token);
+        return _process.ExitCode;
     }
 
     public async ValueTask DisposeAsync()
     {
         try
         {
-            if (!process.HasExited)
+            if (!_process.HasExited)
             {
-                process.Kill(entireProcessTree: true);
-                await process.WaitForExitAsync(CancellationToken.None);
+                _process.Kill(entireProcessTree: true);
+                await _process.WaitForExitAsync(CancellationToken.None);
             }
         }
         catch (InvalidOperationException)
         {
         }
 
-        process.Dispose();
+        _process.Dispose();
     }
 
     private void Append(string? line)

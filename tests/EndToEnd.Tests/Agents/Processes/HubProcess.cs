@@ -17,15 +17,15 @@ internal sealed class HubProcess : IAsyncDisposable
     public const string Token = "e2e-agent-token-5c1f0a";
     public const double HeartbeatTimeoutSeconds = 4;
 
-    private readonly string dataDirectory = Directory.CreateTempSubdirectory("e2e-hub-").FullName;
-    private readonly string grpcScheme;
-    private readonly string[] extraArguments;
-    private AppProcess? process;
+    private readonly string _dataDirectory = Directory.CreateTempSubdirectory("e2e-hub-").FullName;
+    private readonly string _grpcScheme;
+    private readonly string[] _extraArguments;
+    private AppProcess? _process;
 
     private HubProcess(string grpcScheme, string[] extraArguments)
     {
-        this.grpcScheme = grpcScheme;
-        this.extraArguments = extraArguments;
+        _grpcScheme = grpcScheme;
+        _extraArguments = extraArguments;
     }
 
     /// <summary>The REST port: port 0 at the first start, read from the hub's banner; the same one on a restart.</summary>
@@ -34,11 +34,11 @@ internal sealed class HubProcess : IAsyncDisposable
     /// <summary>The agents' port, found and kept the same way (agents dial it again after a restart).</summary>
     public int GrpcPort { get; private set; }
 
-    public string GrpcUrl => $"{grpcScheme}://127.0.0.1:{GrpcPort}";
+    public string GrpcUrl => $"{_grpcScheme}://127.0.0.1:{GrpcPort}";
 
     public HttpClient Http { get; private set; } = new();
 
-    public AppProcess Process => process ?? throw new InvalidOperationException("not started");
+    public AppProcess Process => _process ?? throw new InvalidOperationException("not started");
 
     /// <summary>Every line any run of this hub wrote (kept across restarts).</summary>
     public List<string> PastOutput { get; } = [];
@@ -63,11 +63,11 @@ internal sealed class HubProcess : IAsyncDisposable
 
     public async Task StartAgainAsync()
     {
-        process = AppProcess.Start(BuiltApps.Hub,
+        _process = AppProcess.Start(BuiltApps.Hub,
         [
             "--urls", $"http://127.0.0.1:{RestPort}",
             $"--Hub:Grpc:Url={GrpcUrl}",
-            $"--Hub:DataDirectory={dataDirectory}",
+            $"--Hub:DataDirectory={_dataDirectory}",
             "--Hub:LocalAgent:Enabled=false",
             // These tests poll the API; the per-client rate limit is not what they are about.
             "--Hub:RateLimit:Burst=100000",
@@ -77,13 +77,13 @@ internal sealed class HubProcess : IAsyncDisposable
             // The tests' Postfix and scripted servers listen on loopback ports.
             "--Hub:Targets:AllowedPorts:0=1-65535",
             "--Hub:Targets:AllowedNetworks:0=127.0.0.0/8",
-            .. extraArguments,
+            .. _extraArguments,
         ], new Dictionary<string, string> { ["Hub__EnrollmentTokens__e2e"] = Token });
         // A minute: on a loaded machine a cold start of the hub (JIT, the schema) has taken over 30 s.
         var until = DateTime.UtcNow.AddSeconds(60);
-        while ((RestPort == 0 || GrpcPort == 0) && DateTime.UtcNow < until && !process.HasExited)
+        while ((RestPort == 0 || GrpcPort == 0) && DateTime.UtcNow < until && !_process.HasExited)
         {
-            if (Hub.HubBanner.RestPort(process.Output) is { } rest && Hub.HubBanner.GrpcPort(process.Output) is { } grpc)
+            if (Hub.HubBanner.RestPort(_process.Output) is { } rest && Hub.HubBanner.GrpcPort(_process.Output) is { } grpc)
             {
                 (RestPort, GrpcPort) = (rest, grpc);
                 Http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{RestPort}"), Timeout = TimeSpan.FromSeconds(90) };
@@ -94,7 +94,7 @@ internal sealed class HubProcess : IAsyncDisposable
             }
         }
 
-        while (DateTime.UtcNow < until && !process.HasExited)
+        while (DateTime.UtcNow < until && !_process.HasExited)
         {
             try
             {
@@ -110,7 +110,7 @@ internal sealed class HubProcess : IAsyncDisposable
             await Task.Delay(100, TestContext.Current.CancellationToken);
         }
 
-        throw new InvalidOperationException($"hub did not start:\n{process.Text}");
+        throw new InvalidOperationException($"hub did not start:\n{_process.Text}");
     }
 
     public async Task KillAsync()
@@ -119,7 +119,7 @@ internal sealed class HubProcess : IAsyncDisposable
         PastOutput.AddRange(Process.Output);
     }
 
-    public IEnumerable<string> AllOutput => PastOutput.Concat(process?.Output ?? []);
+    public IEnumerable<string> AllOutput => PastOutput.Concat(_process?.Output ?? []);
 
     public async Task<HttpResponseMessage> PostProbeAsync(string json, int? wait = null) =>
         await Http.PostAsync("/api/v1/probes" + (wait is null ? "" : $"?wait={wait}"), new StringContent(json, Encoding.UTF8, "application/json"), TestContext.Current.CancellationToken);
@@ -171,14 +171,14 @@ internal sealed class HubProcess : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Http.Dispose();
-        if (process is not null)
+        if (_process is not null)
         {
-            await process.DisposeAsync();
+            await _process.DisposeAsync();
         }
 
         try
         {
-            Directory.Delete(dataDirectory, recursive: true);
+            Directory.Delete(_dataDirectory, recursive: true);
         }
         catch (IOException)
         {
