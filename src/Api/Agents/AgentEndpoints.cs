@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using SmtpProbeHub.Api.Security;
 using SmtpProbeHub.Api.Storage;
 
@@ -14,11 +15,11 @@ internal static class AgentEndpoints
         group.MapPost("/{id}/revoke", RevokeAsync).WithName("RevokeAgent")
             .WithSummary("Refuse one remote agent from now on: its stream ends at once and its id and key are never admitted again.")
             .WithDescription("Other agents, also those enrolled with the same token, are not touched. The agent must enrol anew with a new id (a new data directory) to come back.")
-            .Produces<AgentRevocationView>().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         return group;
     }
 
-    private static async Task<IResult> RevokeAsync(string id, IAgentIdentityStore identities, AgentRegistry registry, TimeProvider time, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<AgentRevocationView>, ProblemHttpResult>> RevokeAsync(string id, IAgentIdentityStore identities, AgentRegistry registry, TimeProvider time, CancellationToken cancellationToken)
     {
         if (registry.Find(id) is { Connection.IsLocal: true })
         {

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using SmtpProbeHub.Api.Dispatch;
 using SmtpProbeHub.Api.Storage;
 using SmtpProbeHub.Probe.Model;
@@ -19,7 +20,7 @@ internal static class ListProbes
     /// <param name="createdBefore">Probes created before this time (ISO 8601).</param>
     /// <param name="page">1-based page number (default 1).</param>
     /// <param name="pageSize">Probes per page, 1–200 (default 50).</param>
-    public static async Task<IResult> HandleAsync(
+    public static async Task<Results<Ok<ProbeListView>, ProblemHttpResult>> HandleAsync(
         string? status, string? verdict, string? agent, string? server, string? domain,
         DateTimeOffset? createdAfter, DateTimeOffset? createdBefore, int? page, int? pageSize,
         IProbeStore store, CancellationToken cancellationToken)

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using SmtpProbeHub.Api.Dispatch;
 using SmtpProbeHub.Api.Probes.Validation;
@@ -15,26 +16,25 @@ internal static class ProbeEndpoints
             .WithSummary("Run the KB 153119 SMTP test from one or more agents.")
             .WithDescription("Answers 202 with a Location at once; with ?wait=SECONDS it answers 200 with the finished probe if every run ends within that time, else 202. "
                 + "422 no_agents_matched when the selector names no online agent; 422 target_not_allowed when the port, or a server given as an address, is outside the target policy (nothing is sent).")
-            .Produces<ProbeView>(StatusCodes.Status200OK).Produces<ProbeView>(StatusCodes.Status202Accepted)
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status422UnprocessableEntity).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         group.MapGet("/", ListProbes.HandleAsync).WithName("ListProbes")
             .WithSummary("List probes, newest first, with filters and paging.")
-            .Produces<ProbeListView>().ProducesValidationProblem();
+            .ProducesValidationProblem();
         group.MapGet("/{id:guid}", GetAsync).WithName("GetProbe")
             .WithSummary("A probe with every run's verdict, diagnosis, steps and transcript.")
-            .Produces<ProbeView>().ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblem(StatusCodes.Status404NotFound);
         group.MapPost("/{id:guid}/cancel", CancelAsync).WithName("CancelProbe")
             .WithSummary("Cancel a probe in flight; answers with the probe once its runs have ended (idempotent).")
-            .Produces<ProbeView>().ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblem(StatusCodes.Status404NotFound);
         group.MapGet("/{id:guid}/events", ProbeEventsEndpoint.StreamAsync).WithName("ProbeEvents")
             .WithSummary("Server-Sent Events: what already happened, then each run change, step and transcript line live, a heartbeat comment, and a final 'end' event with the probe.")
-            .Produces(StatusCodes.Status200OK, contentType: "text/event-stream").ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblem(StatusCodes.Status404NotFound);
         return group;
     }
 
     /// <param name="request">The probe to run.</param>
     /// <param name="wait">Seconds to wait for the probe to finish (0–300) before answering 202.</param>
-    private static async Task<IResult> CreateAsync(
+    private static async Task<Results<Ok<ProbeView>, Accepted<ProbeView>, ProblemHttpResult, Problems.StorageUnavailableResult>> CreateAsync(
         [FromBody] ProbeRequest request, [FromQuery] int? wait, ProbeDispatcher dispatcher, TimeProvider time, CancellationToken cancellationToken)
     {
         var errors = ProbeRequestValidator.Validate(request, wait);
@@ -73,12 +73,12 @@ internal static class ProbeEndpoints
         return TypedResults.Accepted(location, ProbeViews.From(current));
     }
 
-    private static async Task<IResult> GetAsync(Guid id, IProbeStore store, CancellationToken cancellationToken) =>
+    private static async Task<Results<Ok<ProbeView>, ProblemHttpResult>> GetAsync(Guid id, IProbeStore store, CancellationToken cancellationToken) =>
         await store.GetAsync(id, cancellationToken) is { } probe
             ? TypedResults.Ok(ProbeViews.From(probe))
             : Problems.Problem.NotFound($"No probe with id {id}.");
 
-    private static async Task<IResult> CancelAsync(Guid id, ProbeDispatcher dispatcher, IProbeStore store, TimeProvider time, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<ProbeView>, ProblemHttpResult>> CancelAsync(Guid id, ProbeDispatcher dispatcher, IProbeStore store, TimeProvider time, CancellationToken cancellationToken)
     {
         if (await store.GetAsync(id, cancellationToken) is null)
         {

@@ -1,5 +1,8 @@
-using System.Text.Json;
-using Microsoft.AspNetCore.Http.Json;
+using System.Net.ServerSentEvents;
+using System.Runtime.CompilerServices;
+using System.Text;
+using System.Threading.Channels;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using SmtpProbeHub.Api.Events;
 using SmtpProbeHub.Api.Storage;
@@ -14,52 +17,54 @@ namespace SmtpProbeHub.Api.Probes;
 /// </summary>
 internal static class ProbeEventsEndpoint
 {
-    public static async Task StreamAsync(
-        Guid id, HttpContext http, ProbeEventBus bus, IProbeStore store, IOptions<JsonOptions> json,
-        IOptions<EventsOptions> options, TimeProvider time, CancellationToken cancellationToken)
+    public static async Task<Results<ServerSentEventsResult<object>, ProblemHttpResult>> StreamAsync(
+        Guid id, HttpContext http, ProbeEventBus bus, IProbeStore store, IOptions<EventsOptions> options, TimeProvider time, CancellationToken cancellationToken)
     {
         var subscription = bus.Subscribe(id);
         IReadOnlyList<ProbeEvent> past;
-        if (subscription is null)
+        if (subscription is { } live)
         {
-            var probe = await store.GetAsync(id, cancellationToken);
-            if (probe is null)
-            {
-                await Problems.Problem.NotFound($"No probe with id {id}.").ExecuteAsync(http);
-                return;
-            }
-
+            past = live.Past;
+        }
+        else if (await store.GetAsync(id, cancellationToken) is { } probe)
+        {
             past = StoredEvents.Of(probe);
         }
         else
         {
-            past = subscription.Value.Past;
+            return Problems.Problem.NotFound($"No probe with id {id}.");
         }
 
-        http.Response.ContentType = "text/event-stream";
-        http.Response.Headers.CacheControl = "no-cache";
+        // A reconnecting EventSource sends the last id it saw: resume after it instead of repeating.
+        var resumeAfter = long.TryParse(http.Request.Headers["Last-Event-ID"], out var lastId) ? lastId : 0;
+        var heartbeat = new Heartbeat(http.Response.Body, TimeSpan.FromSeconds(options.Value.HeartbeatSeconds), time);
         http.Response.Headers["X-Accel-Buffering"] = "no";
-        var writer = new SseWriter(http.Response, json.Value.SerializerOptions);
+        return TypedResults.ServerSentEvents(EventsAsync(past.Where(e => e.Sequence > resumeAfter), subscription, heartbeat, cancellationToken));
+    }
+
+    private static async IAsyncEnumerable<SseItem<object>> EventsAsync(
+        IEnumerable<ProbeEvent> past, (IReadOnlyList<ProbeEvent> Past, ChannelReader<ProbeEvent> Live, Action Unsubscribe)? subscription,
+        Heartbeat heartbeat, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
         try
         {
-            // A reconnecting EventSource sends the last id it saw: resume after it instead of repeating.
-            var resumeAfter = long.TryParse(http.Request.Headers["Last-Event-ID"], out var lastId) ? lastId : 0;
-            foreach (var item in past.Where(e => e.Sequence > resumeAfter))
+            foreach (var item in past)
             {
-                await writer.WriteAsync(item, cancellationToken);
+                yield return ToSse(item);
             }
 
-            if (subscription is { } live)
+            if (subscription is not { Live: var live })
             {
-                await writer.FlushAsync(cancellationToken);
-                await PumpAsync(live.Live, writer, TimeSpan.FromSeconds(options.Value.HeartbeatSeconds), time, cancellationToken);
+                yield break;
             }
 
-            await writer.FlushAsync(cancellationToken);
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            // The client went away.
+            while (await heartbeat.WaitToReadAsync(live, cancellationToken))
+            {
+                while (live.TryRead(out var item))
+                {
+                    yield return ToSse(item);
+                }
+            }
         }
         finally
         {
@@ -67,51 +72,36 @@ internal static class ProbeEventsEndpoint
         }
     }
 
-    private static async Task PumpAsync(System.Threading.Channels.ChannelReader<ProbeEvent> live, SseWriter writer, TimeSpan heartbeat, TimeProvider time, CancellationToken cancellationToken)
+    private static SseItem<object> ToSse(ProbeEvent item) => new(item.Data, item.Type) { EventId = item.Sequence.ToString(System.Globalization.CultureInfo.InvariantCulture) };
+
+    /// <summary>
+    /// Keeps an idle stream open with a comment line, which EventSource ignores. <see cref="SseItem{T}"/> has no
+    /// comments, so this one line is written to the body directly: the formatter asks for the next item only once it
+    /// has written the previous one, so the comment always falls between two events.
+    /// </summary>
+    private sealed class Heartbeat(Stream body, TimeSpan interval, TimeProvider time)
     {
-        while (true)
+        /// <summary>True when there is more to read; false at the end of the probe's events, or when the client went away.</summary>
+        public async Task<bool> WaitToReadAsync(ChannelReader<ProbeEvent> live, CancellationToken cancellationToken)
         {
-            using var idle = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            idle.CancelAfter(heartbeat);
-            bool more;
-            try
+            while (true)
             {
-                more = await live.WaitToReadAsync(idle.Token);
+                using var idle = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                idle.CancelAfter(interval);
+                try
+                {
+                    return await live.WaitToReadAsync(idle.Token);
+                }
+                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+                {
+                    await body.WriteAsync(Encoding.UTF8.GetBytes($": heartbeat {time.GetUtcNow():O}\n\n"), cancellationToken);
+                    await body.FlushAsync(cancellationToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    return false;
+                }
             }
-            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-            {
-                await writer.HeartbeatAsync(time.GetUtcNow(), cancellationToken);
-                continue;
-            }
-
-            if (!more)
-            {
-                return;
-            }
-
-            while (live.TryRead(out var item))
-            {
-                await writer.WriteAsync(item, cancellationToken);
-            }
-
-            await writer.FlushAsync(cancellationToken);
         }
-    }
-
-    private sealed class SseWriter(HttpResponse response, JsonSerializerOptions options)
-    {
-        public async Task WriteAsync(ProbeEvent item, CancellationToken cancellationToken)
-        {
-            var data = JsonSerializer.Serialize(item.Data, item.Data.GetType(), options);
-            await response.WriteAsync($"id: {item.Sequence}\nevent: {item.Type}\ndata: {data}\n\n", cancellationToken);
-        }
-
-        public async Task HeartbeatAsync(DateTimeOffset now, CancellationToken cancellationToken)
-        {
-            await response.WriteAsync($": heartbeat {now:O}\n\n", cancellationToken);
-            await FlushAsync(cancellationToken);
-        }
-
-        public Task FlushAsync(CancellationToken cancellationToken) => response.Body.FlushAsync(cancellationToken);
     }
 }

@@ -33,7 +33,7 @@ public static class Problem
             $"{refused.Message} Nothing was sent.", "target_not_allowed", new Dictionary<string, object?> { ["rule"] = refused.Rule });
 
     /// <summary>503 with Retry-After (set by <see cref="StorageUnavailableResult"/>): nothing of the request was kept.</summary>
-    public static IResult StorageUnavailable(Storage.StorageUnavailableException unavailable) =>
+    public static StorageUnavailableResult StorageUnavailable(Storage.StorageUnavailableException unavailable) =>
         new StorageUnavailableResult(Create(StatusCodes.Status503ServiceUnavailable, ProblemTypes.StorageUnavailable, "Storage is unavailable.",
             $"{unavailable.Reason}. Nothing was recorded and nothing was sent; retry later.", "storage_unavailable",
             new Dictionary<string, object?> { ["retryAfterSeconds"] = StorageUnavailableResult.RetryAfterSeconds }));
@@ -58,7 +58,7 @@ public static class Problem
 }
 
 /// <summary>A storage_unavailable problem with its Retry-After header.</summary>
-internal sealed class StorageUnavailableResult(ProblemHttpResult problem) : IResult
+public sealed class StorageUnavailableResult(ProblemHttpResult problem) : IResult
 {
     public const int RetryAfterSeconds = 5;
 

@@ -1,3 +1,4 @@
+using System.Net.ServerSentEvents;
 using Microsoft.OpenApi;
 using SmtpProbeHub.Api.Security;
 
@@ -37,6 +38,12 @@ internal static class SwaggerServiceCollectionExtensions
             swagger.AddSecurityRequirement(document => new OpenApiSecurityRequirement
             {
                 [new OpenApiSecuritySchemeReference(SchemeId, document)] = [],
+            });
+            // The events endpoint's typed result names SseItem<object>: its body is the event-stream text, not that record as JSON.
+            swagger.MapType<SseItem<object>>(() => new OpenApiSchema
+            {
+                Type = JsonSchemaType.String,
+                Description = "Server-Sent Events: 'run', 'step', 'transcript' and a final 'end' event, each with an id (for Last-Event-ID) and JSON data.",
             });
             swagger.OperationFilter<KbExampleOperationFilter>();
             swagger.SupportNonNullableReferenceTypes();
