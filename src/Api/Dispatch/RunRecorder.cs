@@ -47,7 +47,7 @@ internal sealed class RunRecorder(RunRecord run, IProbeStore store, ProbeEventBu
         }
 
         metrics.Step(step);
-        bus.Publish(_probeId, ProbeEvent.Step, new { runId = _runId, agentId = _agentId, step });
+        bus.Publish(_probeId, ProbeEvent.Step, ProbeEvent.StepData(_runId, _agentId, step));
     }
 
     public void OnTranscript(TranscriptEntry entry)
@@ -57,7 +57,7 @@ internal sealed class RunRecorder(RunRecord run, IProbeStore store, ProbeEventBu
             _transcript.Add(entry);
         }
 
-        bus.Publish(_probeId, ProbeEvent.Transcript, new { runId = _runId, agentId = _agentId, entry });
+        bus.Publish(_probeId, ProbeEvent.Transcript, ProbeEvent.TranscriptData(_runId, _agentId, entry));
     }
 
     /// <summary>
@@ -90,8 +90,9 @@ internal sealed class RunRecorder(RunRecord run, IProbeStore store, ProbeEventBu
                 EndedAt = StoredTime.Now(time),
                 Result = result,
                 Diagnosis = diagnosis,
-                Steps = [.. _steps],
-                Transcript = [.. _transcript],
+                // Only a run without a result shows what was seen so far; a result carries its own.
+                Steps = result is null ? [.. _steps] : [],
+                Transcript = result is null ? [.. _transcript] : [],
             };
         }
 

@@ -1,4 +1,5 @@
 using SmtpProbeHub.Api.Dispatch;
+using SmtpProbeHub.Api.Storage;
 using SmtpProbeHub.Probe.Model;
 
 namespace SmtpProbeHub.Api.Probes;
@@ -10,7 +11,7 @@ public sealed record RunView
     public required Guid Id { get; init; }
 
     /// <summary>The agent that ran it.</summary>
-    public required AgentView Agent { get; init; }
+    public required AgentRef Agent { get; init; }
 
     /// <summary>queued | running | completed | agentLost | canceled | timedOut.</summary>
     public required RunStatus Status { get; init; }

@@ -10,23 +10,22 @@ internal static class StoredEvents
     {
         var events = new List<ProbeEvent>();
         void Add(string type, object data) => events.Add(new ProbeEvent(events.Count + 1, type, data));
-        var view = ProbeViews.From(probe);
-        foreach (var run in view.Runs)
+        foreach (var run in probe.Runs)
         {
             foreach (var entry in run.Transcript)
             {
-                Add(ProbeEvent.Transcript, new { runId = run.Id, agentId = run.Agent.Id, entry });
+                Add(ProbeEvent.Transcript, ProbeEvent.TranscriptData(run.Id, run.Agent.Id, entry));
             }
 
             foreach (var step in run.Steps)
             {
-                Add(ProbeEvent.Step, new { runId = run.Id, agentId = run.Agent.Id, step });
+                Add(ProbeEvent.Step, ProbeEvent.StepData(run.Id, run.Agent.Id, step));
             }
 
-            Add(ProbeEvent.Run, run with { Steps = [], Transcript = [], Resolution = null, Capabilities = null, Tls = null });
+            Add(ProbeEvent.Run, ProbeViews.From(run, withDetail: false));
         }
 
-        Add(ProbeEvent.End, view);
+        Add(ProbeEvent.End, ProbeViews.From(probe));
         return events;
     }
 }

@@ -5,11 +5,16 @@ namespace SmtpProbeHub.Api.Storage;
 
 /// <summary>
 /// A stored run. A completed run carries the engine's <see cref="Result"/> as built; a run that ended
-/// otherwise (canceled, timedOut, agentLost) carries the hub's <see cref="Diagnosis"/> and the steps and
-/// transcript lines seen before it ended.
+/// otherwise (canceled, timedOut, agentLost) carries the hub's diagnosis and the steps and transcript lines
+/// seen before it ended. <see cref="Diagnosis"/>, <see cref="Steps"/> and <see cref="Transcript"/> answer from
+/// whichever it has, so no reader chooses between the two.
 /// </summary>
 public sealed record RunRecord
 {
+    private readonly Diagnosis? _diagnosis;
+    private readonly IReadOnlyList<ProbeStep> _steps = [];
+    private readonly IReadOnlyList<TranscriptEntry> _transcript = [];
+
     public required Guid Id { get; init; }
 
     public required Guid ProbeId { get; init; }
@@ -27,11 +32,14 @@ public sealed record RunRecord
 
     public ProbeResult? Result { get; init; }
 
-    public Diagnosis? Diagnosis { get; init; }
+    /// <summary>The result's diagnosis; without a result, the hub's (why the run ended without one). Set only for a run without a result.</summary>
+    public Diagnosis? Diagnosis { get => Result is null ? _diagnosis : Result.Diagnosis; init => _diagnosis = value; }
 
-    public IReadOnlyList<ProbeStep> Steps { get; init; } = [];
+    /// <summary>The result's steps; without a result, those seen before the run ended. Set only for a run without a result.</summary>
+    public IReadOnlyList<ProbeStep> Steps { get => Result?.Steps ?? _steps; init => _steps = value; }
 
-    public IReadOnlyList<TranscriptEntry> Transcript { get; init; } = [];
+    /// <summary>The result's transcript; without a result, the lines seen before the run ended. Set only for a run without a result.</summary>
+    public IReadOnlyList<TranscriptEntry> Transcript { get => Result?.Transcript ?? _transcript; init => _transcript = value; }
 
     /// <summary>True once the run has ended, whatever the way.</summary>
     public bool HasEnded => Status is not (RunStatus.Queued or RunStatus.Running);

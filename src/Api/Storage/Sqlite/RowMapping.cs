@@ -41,10 +41,12 @@ internal static class RowMapping
         row.Verdict = ended.Result?.Verdict.ToString();
         row.StartedAtMs ??= ended.StartedAt?.ToUnixTimeMilliseconds();
         row.EndedAtMs = ended.EndedAt?.ToUnixTimeMilliseconds();
-        row.ResultJson = ended.Result is null ? null : Json(ended.Result);
-        row.DiagnosisJson = ended.Diagnosis is null ? null : Json(ended.Diagnosis);
-        row.StepsJson = ended.Result is null ? Json(ended.Steps) : null;
-        row.TranscriptJson = ended.Result is null ? Json(ended.Transcript) : null;
+        // A run keeps either the engine's result or, without one, the hub's diagnosis and what was seen until it ended.
+        var withoutResult = ended.Result is null;
+        row.ResultJson = withoutResult ? null : Json(ended.Result);
+        row.DiagnosisJson = withoutResult && ended.Diagnosis is { } diagnosis ? Json(diagnosis) : null;
+        row.StepsJson = withoutResult ? Json(ended.Steps) : null;
+        row.TranscriptJson = withoutResult ? Json(ended.Transcript) : null;
     }
 
     public static ProbeRecord ToRecord(ProbeRow row, IEnumerable<RunRow> runs)
