@@ -1,4 +1,6 @@
+using System.Globalization;
 using System.Net;
+using System.Net.ServerSentEvents;
 using SmtpProbeHub.Api.Tests.Support;
 
 namespace SmtpProbeHub.Api.Tests.Probes;
@@ -90,6 +92,24 @@ public sealed class ProbeEventsTests
 
         Assert.Equal(all.Skip(5), resumed);
         Assert.Equal("end", resumed[^1][..3]);
+    }
+
+    [Fact]
+    public async Task Events_EachCarryItsPositionAsId_TheIdLastEventIdResumesAfter()
+    {
+        await using var hub = new HubFactory(new FakeRunner());
+        var client = hub.CreateClient();
+        var id = (await (await client.PostJsonAsync("/api/v1/probes?wait=10", """{"to":["alice@corp.test"]}""")).JsonAsync()).GetProperty("id").GetString();
+
+        using var response = await client.GetAsync($"/api/v1/probes/{id}/events", HttpCompletionOption.ResponseHeadersRead, TestContext.Current.CancellationToken);
+        var events = new List<SseItem<string>>();
+        await foreach (var item in SseParser.Create(await response.Content.ReadAsStreamAsync(TestContext.Current.CancellationToken)).EnumerateAsync(TestContext.Current.CancellationToken))
+        {
+            events.Add(item);
+        }
+
+        Assert.Equal(Enumerable.Range(1, events.Count).Select(i => i.ToString(CultureInfo.InvariantCulture)), events.Select(e => e.EventId));
+        Assert.Equal("end", events[^1].EventType);
     }
 
     private static async Task<List<string>> ReadAllAsync(HttpClient client, string id, string? lastEventId)
