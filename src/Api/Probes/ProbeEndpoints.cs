@@ -11,6 +11,8 @@ internal static class ProbeEndpoints
 {
     public static RouteGroupBuilder MapProbesApi(this IEndpointRouteBuilder app)
     {
+        // Success responses are documented by the handlers' typed results; a ProblemHttpResult carries no status
+        // of its own, so each endpoint names the problem statuses it answers with.
         var group = app.MapGroup("/api/v1/probes").WithTags("Probes").WithAccessProblems();
         group.MapPost("/", CreateAsync).WithName("CreateProbe")
             .WithSummary("Run the KB 153119 SMTP test from one or more agents.")
