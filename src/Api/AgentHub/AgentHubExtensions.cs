@@ -1,4 +1,6 @@
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
+using SmtpProbeHub.Api.Security;
 
 namespace SmtpProbeHub.Api.AgentHub;
 
@@ -19,6 +21,11 @@ internal static class AgentHubExtensions
             .Validate(o => AgentTokens.DuplicateNames(o).Count == 0, "A token name is used in both Hub:AgentTokens and Hub:EnrollmentTokens: names must be unique.")
             .ValidateOnStart();
         builder.Services.AddSingleton<AgentTokens>();
+        builder.Services.AddAuthentication().AddScheme<AuthenticationSchemeOptions, AgentAuthenticationHandler>(AgentAuthenticationHandler.SchemeName, null);
+        builder.Services.AddAuthorizationBuilder().AddPolicy(AccessPolicies.Agent, policy => policy
+            .AddAuthenticationSchemes(AgentAuthenticationHandler.SchemeName)
+            .RequireAuthenticatedUser()
+            .RequireClaim(AgentCredential.KeyDigestClaim));
         builder.Services.AddSingleton<AgentListener>();
         builder.Services.AddHostedService<AgentHubBanner>();
         builder.WebHost.ConfigureKestrel((context, kestrel) => HubKestrelEndpoints.Configure(kestrel, context.Configuration));
@@ -35,7 +42,7 @@ internal static class AgentHubExtensions
 
         // Not tied to the endpoint's port by Host header: behind port forwarding or a proxy agents dial
         // another port. Whatever reaches the service still needs an agent token.
-        app.MapGrpcService<AgentHubService>();
+        app.MapGrpcService<AgentHubService>().RequireAuthorization(AccessPolicies.Agent);
         return app;
     }
 }
