@@ -6,12 +6,12 @@ namespace SmtpProbeHub.Api.AgentHub;
 
 internal static class AgentHubExtensions
 {
-    /// <summary>The gRPC endpoint for remote agents: options, tokens, the service and Kestrel's endpoints.</summary>
+    /// <summary>The gRPC endpoint for remote agents: options, tokens, their authentication, the service and Kestrel's endpoints.</summary>
     public static WebApplicationBuilder AddAgentHub(this WebApplicationBuilder builder)
     {
         builder.Services.AddGrpc(grpc => grpc.MaxReceiveMessageSize = 8 * 1024 * 1024);
         builder.Services.AddOptions<AgentHubOptions>().BindConfiguration(AgentHubOptions.Section)
-            .Validate(o => string.IsNullOrWhiteSpace(o.Url) || (Uri.TryCreate(o.Url, UriKind.Absolute, out var u) && u.Scheme is "http" or "https"),
+            .Validate(o => o.Url is null || o.Url.Length == 0 || (Uri.TryCreate(o.Url, UriKind.Absolute, out var u) && u.Scheme is "http" or "https"),
                 "Hub:Grpc:Url must be an http:// or https:// URL, or empty to turn remote agents off.")
             .Validate(o => o.HeartbeatSeconds >= 1 && o.HeartbeatTimeoutSeconds >= 2 * o.HeartbeatSeconds,
                 "Hub:Grpc:HeartbeatSeconds must be >= 1 and HeartbeatTimeoutSeconds at least twice it.")
@@ -28,14 +28,13 @@ internal static class AgentHubExtensions
             .RequireClaim(AgentCredential.KeyDigestClaim));
         builder.Services.AddSingleton<AgentListener>();
         builder.Services.AddHostedService<AgentHubBanner>();
-        builder.WebHost.ConfigureKestrel((context, kestrel) => HubKestrelEndpoints.Configure(kestrel, context.Configuration));
+        builder.AddHubEndpoints();
         return builder;
     }
 
     public static IEndpointRouteBuilder MapAgentHub(this IEndpointRouteBuilder app)
     {
-        var options = app.ServiceProvider.GetRequiredService<IOptions<AgentHubOptions>>().Value;
-        if (string.IsNullOrWhiteSpace(options.Url))
+        if (HubEndpoints.AgentsUrl(app.ServiceProvider.GetRequiredService<IConfiguration>()) is null)
         {
             return app;
         }
