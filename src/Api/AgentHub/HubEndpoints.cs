@@ -25,6 +25,7 @@ internal static class HubEndpoints
         {
             builder.Services.AddSingleton<IStartupFilter, UrlsAreEndpoints>();
         }
+
         builder.WebHost.ConfigureKestrel((context, kestrel) =>
         {
             var grpc = context.Configuration.GetSection(AgentHubOptions.Section).Get<AgentHubOptions>() ?? new AgentHubOptions();
