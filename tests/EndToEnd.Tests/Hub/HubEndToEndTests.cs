@@ -151,6 +151,16 @@ public sealed class HubEndToEndTests(PostfixInstance postfix) : IClassFixture<Po
         Assert.NotEqual(hub.Port, HubBanner.GrpcPort(hub.Output));
     }
 
+    [Fact]
+    public async Task Startup_WithAnEmptyAgentsUrl_BindsNoAgentEndpoint()
+    {
+        await using var hub = await HubHost.StartAsync("--Hub:Grpc:Url=");
+
+        Assert.Contains(hub.Output, l => l.Contains("Remote agents off", StringComparison.Ordinal));
+        Assert.Null(HubBanner.GrpcPort(hub.Output));
+        Assert.DoesNotContain(hub.Output, l => l.Contains("Overriding", StringComparison.Ordinal));
+    }
+
     private static async Task WaitUntilAsync(Func<Task<bool>> condition, double seconds = 20)
     {
         var until = DateTime.UtcNow.AddSeconds(seconds);
