@@ -23,9 +23,12 @@ COPY --from=build /app ./
 RUN mkdir -p /data && chown "$APP_UID" /data
 VOLUME /data
 # REST + Swagger UI on 8080; agents dial gRPC on 8081 (its own endpoint: plaintext HTTP/2 needs prior knowledge).
+# Kestrel's named endpoints (src/Api/appsettings.json); the base image's ASPNETCORE_HTTP_PORTS is emptied, or Kestrel
+# would warn at every start that the endpoints override it.
 ENV Hub__DataDirectory=/data \
-    ASPNETCORE_HTTP_PORTS=8080 \
-    Hub__Grpc__Url=http://0.0.0.0:8081
+    ASPNETCORE_HTTP_PORTS= \
+    Kestrel__Endpoints__Rest__Url=http://0.0.0.0:8080 \
+    Kestrel__Endpoints__Agents__Url=http://0.0.0.0:8081
 EXPOSE 8080 8081
 USER $APP_UID
 # No curl in the runtime image: bash's /dev/tcp asks /health/live for its status line.

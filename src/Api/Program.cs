@@ -27,8 +27,7 @@ builder.Services
 var app = builder.Build();
 app.UseProblemResponses();
 app.UseEndpointSeparation();
-app.UseMiddleware<ApiKeyMiddleware>();
-app.UseRateLimiter();
+app.UseAccessControl();
 app.UseSwaggerApi();
 app.MapOperationsApi();
 app.MapProbesApi();

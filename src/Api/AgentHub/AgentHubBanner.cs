@@ -1,16 +1,14 @@
-using Microsoft.Extensions.Options;
-
 namespace SmtpProbeHub.Api.AgentHub;
 
 /// <summary>Says at start where agents connect and whether any can (never the tokens themselves).</summary>
-internal sealed class AgentHubBanner(IOptions<AgentHubOptions> options, AgentTokens tokens, ILogger<AgentHubBanner> logger) : IHostedService
+internal sealed class AgentHubBanner(IConfiguration configuration, AgentTokens tokens, ILogger<AgentHubBanner> logger) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        var url = options.Value.Url;
-        if (string.IsNullOrWhiteSpace(url))
+        var url = HubEndpoints.AgentsUrl(configuration);
+        if (url is null)
         {
-            logger.LogInformation("Remote agents off (Hub:Grpc:Url is empty)");
+            logger.LogInformation("Remote agents off (Hub:Grpc:Url or Kestrel:Endpoints:Agents:Url is empty)");
         }
         else if (tokens.Count == 0)
         {

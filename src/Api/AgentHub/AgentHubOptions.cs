@@ -6,12 +6,12 @@ public sealed class AgentHubOptions
     public const string Section = "Hub:Grpc";
 
     /// <summary>
-    /// Where agents connect. Plain http is HTTP/2 only (prior knowledge), so gRPC gets its own endpoint
-    /// beside the REST one; https serves HTTP/1.1 and HTTP/2. Empty turns remote agents off.
+    /// Where agents connect: shorthand for <c>Kestrel:Endpoints:Agents:Url</c> (appsettings.json: http://127.0.0.1:5081),
+    /// an endpoint of its own beside the REST one, HTTP/2 only. Empty turns remote agents off.
     /// </summary>
-    public string Url { get; set; } = "http://127.0.0.1:5081";
+    public string? Url { get; set; }
 
-    /// <summary>PEM certificate for an https <see cref="Url"/> (empty: Kestrel's default certificate).</summary>
+    /// <summary>PEM certificate for an https <see cref="Url"/> (empty: Kestrel's default certificate); shorthand for <c>Kestrel:Endpoints:Agents:Certificate:Path</c>.</summary>
     public string CertificatePath { get; set; } = "";
 
     /// <summary>PEM private key of <see cref="CertificatePath"/>.</summary>

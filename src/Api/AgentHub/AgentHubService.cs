@@ -14,13 +14,13 @@ using SmtpProbeHub.Contracts.V1;
 namespace SmtpProbeHub.Api.AgentHub;
 
 /// <summary>
-/// The hub's end of <c>AgentHub.Connect</c>: authenticate the token, take the hello, list the agent in
+/// The hub's end of <c>AgentHub.Connect</c> for a call whose token the <see cref="AccessPolicies.Agent"/> policy let
+/// through: take the hello, bind its agent id to the credential, list the agent in
 /// the registry as a <see cref="RemoteAgent"/>, then route what it sends until the stream ends or goes
 /// silent past the heartbeat timeout. However the stream ends, the agent goes offline and its runs end
 /// as agentLost — never left running.
 /// </summary>
 internal sealed partial class AgentHubService(
-    AgentTokens tokens,
     IAgentIdentityStore identities,
     FailedAuthThrottle throttle,
     HubMetrics metrics,
@@ -40,28 +40,11 @@ internal sealed partial class AgentHubService(
 
     public override async Task Connect(IAsyncStreamReader<AgentMessage> requestStream, IServerStreamWriter<HubMessage> responseStream, ServerCallContext context)
     {
+        // The token and the agent's key were authenticated before the call got here (AgentAuthenticationHandler).
         var http = context.GetHttpContext();
         var client = http.Connection.RemoteIpAddress;
         var remote = $"{client}:{http.Connection.RemotePort}";
-        if (throttle.IsThrottled(client, out var retryAfter))
-        {
-            metrics.AuthFailed("agent_token", throttled: true);
-            throw new RpcException(new Status(StatusCode.ResourceExhausted,
-                $"too many refused agent credentials from this address; retry after {retryAfter.TotalSeconds:0} s"));
-        }
-
-        var authorization = context.RequestHeaders.GetValue("authorization");
-        var token = tokens.Verify(authorization)
-            ?? throw Refuse(client, "agent_token", StatusCode.Unauthenticated, "unknown or revoked agent token",
-                authorization is null ? "no bearer token sent" : "unknown or revoked token");
-        var key = context.RequestHeaders.GetValue(AgentKeyHeader);
-        if (key is not { Length: >= 32 and <= 256 })
-        {
-            throw Refuse(client, "agent_identity", StatusCode.PermissionDenied,
-                $"no agent key ({AgentKeyHeader}) sent: this agent predates agent identities; upgrade it",
-                $"token '{token.Name}', no agent key sent (an agent from before agent identities)");
-        }
-
+        var (token, keyDigest) = AgentCredential.From(http.User);
         var settings = options.Value;
         var hello = await ReadHelloAsync(requestStream, remote, TimeSpan.FromSeconds(settings.HelloTimeoutSeconds), context.CancellationToken);
         if (IsReserved(hello.AgentId))
@@ -72,7 +55,7 @@ internal sealed partial class AgentHubService(
         }
 
         var admission = await identities.AdmitAsync(
-            hello.AgentId, token.Name, token.Kind == AgentTokenKind.PerAgent, Convert.ToHexStringLower(AgentTokens.Digest(key)), time.GetUtcNow(), context.CancellationToken);
+            hello.AgentId, token.Name, token.Kind == AgentTokenKind.PerAgent, keyDigest, time.GetUtcNow(), context.CancellationToken);
         if (!admission.Admitted)
         {
             throw Refuse(client, "agent_identity", StatusCode.PermissionDenied, admission.Refusal!,

@@ -8,7 +8,7 @@ internal static class AgentEndpoints
 {
     public static RouteGroupBuilder MapAgentsApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/v1/agents").WithTags("Agents").WithAccessProblems();
+        var group = app.MapGroup("/api/v1/agents").WithTags("Agents").RequireApiAccess();
         group.MapGet("/", (AgentRegistry registry) => TypedResults.Ok(registry.All().Select(ToView).ToList()))
             .WithName("ListAgents")
             .WithSummary("Every agent the hub knows, online first: labels, version, remote address, credential, runs in flight, last seen.");

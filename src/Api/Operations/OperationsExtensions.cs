@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Prometheus;
+using SmtpProbeHub.Api.Security;
 
 namespace SmtpProbeHub.Api.Operations;
 
@@ -14,11 +15,13 @@ internal static class OperationsExtensions
         return services;
     }
 
+    /// <summary>Health is open to anyone (load balancers, probes); metrics follow Swagger UI's rule (open once keys are configured).</summary>
     public static WebApplication MapOperationsApi(this WebApplication app)
     {
-        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).ExcludeFromDescription();
-        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") }).ExcludeFromDescription();
-        app.MapMetrics(settings => settings.Registry = app.Services.GetRequiredService<HubMetrics>().Registry, "/metrics").ExcludeFromDescription();
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).ExcludeFromDescription().AllowAnonymous();
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") }).ExcludeFromDescription().AllowAnonymous();
+        app.MapMetrics(settings => settings.Registry = app.Services.GetRequiredService<HubMetrics>().Registry, "/metrics").ExcludeFromDescription()
+            .RequireAuthorization(AccessPolicies.LoopbackWithoutKeys);
         return app;
     }
 }

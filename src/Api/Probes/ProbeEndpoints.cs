@@ -13,7 +13,7 @@ internal static class ProbeEndpoints
     {
         // Success responses are documented by the handlers' typed results; a ProblemHttpResult carries no status
         // of its own, so each endpoint names the problem statuses it answers with.
-        var group = app.MapGroup("/api/v1/probes").WithTags("Probes").WithAccessProblems();
+        var group = app.MapGroup("/api/v1/probes").WithTags("Probes").RequireApiAccess();
         group.MapPost("/", CreateAsync).WithName("CreateProbe")
             .WithSummary("Run the KB 153119 SMTP test from one or more agents.")
             .WithDescription("Answers 202 with a Location at once; with ?wait=SECONDS it answers 200 with the finished probe if every run ends within that time, else 202. "

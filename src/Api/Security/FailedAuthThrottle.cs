@@ -70,3 +70,9 @@ public sealed class AuthThrottleOptions
     /// <summary>Refused API keys or agent tokens a client address may present per minute before it is throttled.</summary>
     public int FailuresPerMinute { get; set; } = 10;
 }
+
+/// <summary>An authentication refused unchecked because its address is throttled: the challenge says when to retry.</summary>
+internal sealed class AuthThrottledException(TimeSpan retryAfter) : Exception("too many refused credentials from this address")
+{
+    public TimeSpan RetryAfter { get; } = retryAfter;
+}

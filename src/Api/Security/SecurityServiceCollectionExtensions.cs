@@ -1,5 +1,7 @@
 using System.Globalization;
 using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
 using SmtpProbeHub.Api.Problems;
@@ -22,18 +24,25 @@ internal static class SecurityServiceCollectionExtensions
             .Validate(o => o.FailuresPerMinute is > 0 and <= 100_000, "Hub:AuthThrottle:FailuresPerMinute must be 1-100000.")
             .ValidateOnStart();
         services.AddSingleton<FailedAuthThrottle>();
+        services.AddAuthentication(authentication =>
+            {
+                // Policies that name no scheme (the fallback) challenge and forbid with the REST API's problems.
+                authentication.DefaultChallengeScheme = ApiKeyAuthenticationHandler.SchemeName;
+                authentication.DefaultForbidScheme = ApiKeyAuthenticationHandler.SchemeName;
+            })
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
+        var loopbackWithoutKeys = new AuthorizationPolicyBuilder().RequireAssertion(ServedWithoutKey).Build();
+        services.AddAuthorizationBuilder()
+            .AddPolicy(AccessPolicies.ApiKey, policy => policy.AddAuthenticationSchemes(ApiKeyAuthenticationHandler.SchemeName).RequireAuthenticatedUser())
+            .AddPolicy(AccessPolicies.LoopbackWithoutKeys, loopbackWithoutKeys)
+            .SetFallbackPolicy(loopbackWithoutKeys);
         services.AddRateLimiter(limiter =>
         {
             limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-            limiter.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
+            limiter.AddPolicy(AccessPolicies.PerClientRateLimit, context =>
             {
-                if (!context.Request.Path.StartsWithSegments("/api"))
-                {
-                    return RateLimitPartition.GetNoLimiter("unlimited");
-                }
-
                 var rate = context.RequestServices.GetRequiredService<IOptions<AccessOptions>>().Value.RateLimit;
-                var client = context.Items[ApiKeyMiddleware.KeyIdItem] as string ?? "ip-" + context.Connection.RemoteIpAddress;
+                var client = context.User.FindFirst(ApiKeyAuthenticationHandler.KeyIdClaim)?.Value ?? "ip-" + context.Connection.RemoteIpAddress;
                 return RateLimitPartition.GetTokenBucketLimiter(client, _ => new TokenBucketRateLimiterOptions
                 {
                     TokenLimit = rate.Burst,
@@ -55,6 +64,10 @@ internal static class SecurityServiceCollectionExtensions
         });
         return services;
     }
+
+    private static bool ServedWithoutKey(AuthorizationHandlerContext context) =>
+        context.Resource is HttpContext http
+        && (http.RequestServices.GetRequiredService<ApiKeys>().Configured || ApiKeyAuthenticationHandler.IsLoopback(http.Connection.RemoteIpAddress));
 }
 
 /// <summary>Names every Hub:Targets entry that does not parse, at start.</summary>

@@ -86,12 +86,14 @@ public sealed class FrameworkProblemTests
     [Fact]
     public async Task GrpcMethodAnsweringAnHttpError_GetsNoProblemBody_ItStaysGrpc()
     {
-        await using var hub = new HubFactory(new FakeRunner());
+        // With an agent's credentials: the service's authorization lets the call through to gRPC, which refuses the JSON.
+        await using var hub = new HubFactory(new FakeRunner(), new() { ["Hub:EnrollmentTokens:fleet"] = "fleet-token-0123456789" });
         using var request = new HttpRequestMessage(HttpMethod.Post, "/smtpprobehub.v1.AgentHub/Connect")
         {
             Version = HttpVersion.Version20,
             VersionPolicy = HttpVersionPolicy.RequestVersionExact,
             Content = new StringContent("{}", System.Text.Encoding.UTF8, "application/json"),
+            Headers = { { "authorization", "Bearer fleet-token-0123456789" }, { "x-agent-key", new string('k', 32) } },
         };
 
         var response = await hub.CreateClient().SendAsync(request, TestContext.Current.CancellationToken);

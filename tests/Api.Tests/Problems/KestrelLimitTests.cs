@@ -17,11 +17,10 @@ public sealed class KestrelLimitTests : IAsyncLifetime
 
     public ValueTask InitializeAsync()
     {
-        // No agent endpoint: it would bind the REST URLs in code (HubKestrelEndpoints) instead of the port picked here.
-        _hub = new HubFactory(new FakeRunner(), new() { ["Hub:Grpc:Url"] = "" });
+        // The REST endpoint on a port of Kestrel's choosing, and no agent endpoint.
+        _hub = new HubFactory(new FakeRunner(), new() { ["Kestrel:Endpoints:Rest:Url"] = "http://127.0.0.1:0", ["Hub:Grpc:Url"] = "" });
         _hub.UseKestrel(kestrel =>
         {
-            kestrel.Listen(IPAddress.Loopback, 0);
             // Small, so the whole body is read off the socket before Kestrel closes it: a reset would hide the answer.
             kestrel.Limits.MaxRequestBodySize = BodyLimit;
         });

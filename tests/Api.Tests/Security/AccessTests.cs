@@ -51,8 +51,8 @@ public sealed class AccessTests
     [Fact]
     public async Task WithoutKeys_RemoteClient_Returns403_LoopbackClientIsServed()
     {
-        await using var remote = new HubFactory(new FakeRunner()) { ExtraServices = s => s.AddSingleton<Microsoft.AspNetCore.Hosting.IStartupFilter>(new RemoteAddress("192.0.2.50")) };
-        await using var local = new HubFactory(new FakeRunner()) { ExtraServices = s => s.AddSingleton<Microsoft.AspNetCore.Hosting.IStartupFilter>(new RemoteAddress("127.0.0.1")) };
+        await using var remote = new HubFactory(new FakeRunner()) { ExtraServices = s => s.AddSingleton<IStartupFilter>(new RemoteAddress("192.0.2.50")) };
+        await using var local = new HubFactory(new FakeRunner()) { ExtraServices = s => s.AddSingleton<IStartupFilter>(new RemoteAddress("127.0.0.1")) };
 
         var refused = await remote.CreateClient().GetAsync("/api/v1/probes", TestContext.Current.CancellationToken);
         var served = await local.CreateClient().GetAsync("/api/v1/probes", TestContext.Current.CancellationToken);
@@ -60,6 +60,38 @@ public sealed class AccessTests
         Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
         Assert.Equal("loopback_only", (await refused.JsonAsync()).GetProperty("code").GetString());
         Assert.Equal(HttpStatusCode.OK, served.StatusCode);
+    }
+
+    [Fact]
+    public async Task WithoutKeys_RemoteClient_GetsNeitherSwaggerNorMetrics_ButHealth()
+    {
+        await using var remote = new HubFactory(new FakeRunner()) { ExtraServices = s => s.AddSingleton<IStartupFilter>(new RemoteAddress("192.0.2.50")) };
+        var client = remote.CreateClient();
+
+        foreach (var path in new[] { "/swagger/index.html", "/swagger/v1/swagger.json", "/metrics", "/no-such-path" })
+        {
+            var refused = await client.GetAsync(path, TestContext.Current.CancellationToken);
+            Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+            Assert.Equal("loopback_only", (await refused.JsonAsync()).GetProperty("code").GetString());
+        }
+
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health/live", TestContext.Current.CancellationToken)).StatusCode);
+    }
+
+    [Fact]
+    public async Task WithKeysConfigured_RemoteClient_ReadsSwaggerAndMetricsWithoutKey_ButNotTheApi()
+    {
+        await using var remote = new HubFactory(new FakeRunner(), new() { ["Hub:ApiKeys:0"] = Key })
+        {
+            ExtraServices = s => s.AddSingleton<IStartupFilter>(new RemoteAddress("192.0.2.50")),
+        };
+        var client = remote.CreateClient();
+
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/swagger/index.html", TestContext.Current.CancellationToken)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/metrics", TestContext.Current.CancellationToken)).StatusCode);
+        var api = await client.GetAsync("/api/v1/agents", TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.Unauthorized, api.StatusCode);
+        Assert.Equal("X-Api-Key", api.Headers.WwwAuthenticate.ToString());
     }
 
     [Fact]

@@ -138,6 +138,29 @@ public sealed class HubEndToEndTests(PostfixInstance postfix) : IClassFixture<Po
         Assert.True(File.Exists(Path.Combine(hub.DataDirectory, "smtpprobehub.db")));
     }
 
+    [Fact]
+    public async Task Startup_OfAConfiguredHub_LogsNoWarning_AndNamesItsPorts()
+    {
+        // Keys and an agent token: the hub's own start-up warnings (no key, no token) have nothing to say. Whatever is
+        // left would be the framework's, like Kestrel's "Overriding address(es)" when endpoints are bound by hand.
+        await using var hub = await HubHost.StartAsync("--Hub:ApiKeys:0=e2e-api-key-0123456789", "--Hub:EnrollmentTokens:e2e=e2e-agent-token-0123456789");
+
+        await WaitUntilAsync(() => Task.FromResult(HubBanner.GrpcPort(hub.Output) is not null && HubBanner.RestPort(hub.Output) is not null));
+        Assert.DoesNotContain(hub.Output, l => l.StartsWith("warn", StringComparison.Ordinal) || l.StartsWith("fail", StringComparison.Ordinal));
+        Assert.DoesNotContain(hub.Output, l => l.Contains("Overriding", StringComparison.Ordinal));
+        Assert.NotEqual(hub.Port, HubBanner.GrpcPort(hub.Output));
+    }
+
+    [Fact]
+    public async Task Startup_WithAnEmptyAgentsUrl_BindsNoAgentEndpoint()
+    {
+        await using var hub = await HubHost.StartAsync("--Hub:Grpc:Url=");
+
+        Assert.Contains(hub.Output, l => l.Contains("Remote agents off", StringComparison.Ordinal));
+        Assert.Null(HubBanner.GrpcPort(hub.Output));
+        Assert.DoesNotContain(hub.Output, l => l.Contains("Overriding", StringComparison.Ordinal));
+    }
+
     private static async Task WaitUntilAsync(Func<Task<bool>> condition, double seconds = 20)
     {
         var until = DateTime.UtcNow.AddSeconds(seconds);
