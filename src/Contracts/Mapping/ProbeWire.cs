@@ -21,11 +21,10 @@ public static class ProbeWire
     {
         ArgumentException.ThrowIfNullOrEmpty(runId);
         ArgumentNullException.ThrowIfNull(plan);
-        var blanked = plan.Auth is null ? plan : plan with { Auth = plan.Auth with { Password = "" } };
         var assignment = new Assignment
         {
             RunId = runId,
-            PlanJson = ToBytes(blanked),
+            PlanJson = ToBytes(plan.WithoutSecrets()),
             AuthPassword = plan.Auth?.Password ?? "",
             Deadline = Timestamp.FromDateTimeOffset(deadline),
         };

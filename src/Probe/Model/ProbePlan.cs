@@ -44,4 +44,10 @@ public sealed record ProbePlan
 
     /// <summary>The port actually used.</summary>
     public int EffectivePort => Port ?? (Tls == TlsMode.Implicit ? 465 : 25);
+
+    /// <summary>
+    /// This plan with its secrets blanked (the AUTH password), the one form that may be stored, shown, or written where
+    /// the secret must not go. The secret is used once, in memory; every other field is kept.
+    /// </summary>
+    public ProbePlan WithoutSecrets() => Auth is null ? this : this with { Auth = Auth with { Password = "" } };
 }
