@@ -51,3 +51,29 @@ public sealed record ProbePlan
     /// </summary>
     public ProbePlan WithoutSecrets() => Auth is null ? this : this with { Auth = Auth with { Password = "" } };
 }
+
+/// <summary>How the probe uses TLS.</summary>
+public enum TlsMode
+{
+    /// <summary>Never STARTTLS, even when offered.</summary>
+    None,
+    /// <summary>STARTTLS when offered; certificate problems are reported, not fatal.</summary>
+    Opportunistic,
+    /// <summary>STARTTLS must be offered and succeed, else the probe fails.</summary>
+    Required,
+    /// <summary>TLS from the first byte (SMTPS, port 465).</summary>
+    Implicit,
+}
+
+/// <summary>The test message sent after DATA.</summary>
+public sealed record MessagePlan
+{
+    /// <summary>The Subject header.</summary>
+    public string Subject { get; init; } = ProbeDefaults.Subject;
+
+    /// <summary>The plain-text body.</summary>
+    public string Body { get; init; } = ProbeDefaults.Body;
+
+    /// <summary>Extra headers (name → value).</summary>
+    public IReadOnlyDictionary<string, string> Headers { get; init; } = new Dictionary<string, string>();
+}
