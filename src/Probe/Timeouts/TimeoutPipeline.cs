@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Polly;
 using Polly.Timeout;
 
@@ -8,6 +9,8 @@ namespace SmtpProbeHub.Probe.Timeouts;
 /// in the <see cref="ResilienceContext"/> and the strategy's <see cref="TimeoutStrategyOptions.TimeoutGenerator"/>
 /// reads it there. The pipeline shares the engine's TimeProvider so tests can control time. A timeout surfaces as
 /// Polly's <see cref="TimeoutRejectedException"/>, which the step turns into its own "timeout" outcome.
+/// Every command of every probe passes here: the async methods use pooled builders, so a call allocates no more
+/// than Polly's own ExecuteAsync would.
 /// </summary>
 internal sealed class TimeoutPipeline
 {
@@ -28,7 +31,8 @@ internal sealed class TimeoutPipeline
             .Build();
 
     /// <summary>Runs <paramref name="action"/>, canceling it and throwing <see cref="TimeoutRejectedException"/> after <paramref name="timeout"/>.</summary>
-    public async Task<T> ExecuteAsync<T>(TimeSpan timeout, Func<CancellationToken, ValueTask<T>> action, CancellationToken cancellationToken)
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    public async ValueTask<T> ExecuteAsync<T>(TimeSpan timeout, Func<CancellationToken, ValueTask<T>> action, CancellationToken cancellationToken)
     {
         var context = ResilienceContextPool.Shared.Get(cancellationToken);
         context.Properties.Set(TimeoutKey, timeout);
@@ -44,7 +48,8 @@ internal sealed class TimeoutPipeline
     }
 
     /// <summary>Runs <paramref name="action"/>, canceling it and throwing <see cref="TimeoutRejectedException"/> after <paramref name="timeout"/>.</summary>
-    public async Task ExecuteAsync(TimeSpan timeout, Func<CancellationToken, ValueTask> action, CancellationToken cancellationToken)
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    public async ValueTask ExecuteAsync(TimeSpan timeout, Func<CancellationToken, ValueTask> action, CancellationToken cancellationToken)
     {
         var context = ResilienceContextPool.Shared.Get(cancellationToken);
         context.Properties.Set(TimeoutKey, timeout);
