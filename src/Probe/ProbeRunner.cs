@@ -18,7 +18,7 @@ public sealed class ProbeRunner : IProbeRunner
 {
     private readonly ProbeEngineOptions _options;
     private readonly TimeProvider _timeProvider;
-    private readonly TimeoutPipelines _pipelines;
+    private readonly TimeoutPipeline _timeouts;
     private readonly MxResolver _resolver;
 
     /// <summary>Creates a runner for the place it runs in.</summary>
@@ -39,7 +39,7 @@ public sealed class ProbeRunner : IProbeRunner
         ArgumentOutOfRangeException.ThrowIfNegative(options.MaxTranscriptBodyBytes, nameof(options.MaxTranscriptBodyBytes));
         _options = options;
         _timeProvider = timeProvider ?? TimeProvider.System;
-        _pipelines = new TimeoutPipelines(_timeProvider);
+        _timeouts = new TimeoutPipeline(_timeProvider);
         _resolver = new MxResolver(dns);
     }
 
@@ -52,7 +52,11 @@ public sealed class ProbeRunner : IProbeRunner
     {
         ArgumentNullException.ThrowIfNull(plan);
         var transcript = new TranscriptRecorder(_timeProvider, observer);
-        var session = new ProbeSession(plan, _options, transcript, _pipelines, observer) { Targets = _options.Targets.And(narrowedBy) };
+        var session = new ProbeSession(plan, _options, transcript, _timeouts, observer)
+        {
+            Targets = _options.Targets.And(narrowedBy),
+            Resolver = _resolver,
+        };
         await using (session.ConfigureAwait(false))
         {
             var errors = PlanValidator.Validate(plan);
@@ -66,8 +70,9 @@ public sealed class ProbeRunner : IProbeRunner
 
             try
             {
-                await _pipelines.ForSeconds(plan.Timeouts.TotalSeconds).ExecuteAsync(
-                    async ct => await new ProbeSequence(session, _resolver).RunAsync(ct).ConfigureAwait(false),
+                await _timeouts.ExecuteAsync(
+                    TimeSpan.FromSeconds(plan.Timeouts.TotalSeconds),
+                    async ct => await ProbeSequence.RunAsync(session, ct).ConfigureAwait(false),
                     cancellationToken).ConfigureAwait(false);
             }
             catch (TimeoutRejectedException) when (!cancellationToken.IsCancellationRequested)

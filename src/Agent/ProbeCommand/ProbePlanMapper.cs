@@ -181,3 +181,9 @@ internal sealed class ProbePlanMapper(ProbeCommandOptions options, Func<string, 
     private static string Printable(string value) =>
         string.Concat(value.Take(80).Select(c => char.IsControl(c) ? $"\\x{(int)c:x2}" : c.ToString()));
 }
+
+/// <summary>The plan and engine settings read from the command line, or why they could not be read.</summary>
+/// <param name="Plan">The plan, null when <paramref name="Errors"/> is not empty.</param>
+/// <param name="Engine">Engine settings (DNS servers).</param>
+/// <param name="Errors">Problems with the options, in plain words (never echoing a secret).</param>
+internal sealed record PlanMapping(ProbePlan? Plan, ProbeEngineOptions Engine, IReadOnlyList<string> Errors);

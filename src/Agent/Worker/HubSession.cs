@@ -157,3 +157,6 @@ internal sealed class HubSession(
         while (await timer.WaitForNextTickAsync(token));
     }
 }
+
+/// <summary>The hub answered hello with a welcome that does not accept this agent.</summary>
+internal sealed class HubRefusedException(string reason) : Exception(reason);

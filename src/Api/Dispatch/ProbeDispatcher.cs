@@ -74,7 +74,7 @@ public sealed partial class ProbeDispatcher(
             Status = RunStatus.Queued,
         }).ToList();
         // The agents get the whole plan (assignments below); the record, in memory and in storage, keeps the body cut.
-        var (kept, body) = StoredBody.Keep(Secrets.Without(plan), storage.Value.MaxStoredBodyBytes);
+        var (kept, body) = StoredBody.Keep(plan.WithoutSecrets(), storage.Value.MaxStoredBodyBytes);
         var probe = new ProbeRecord { Id = id, CreatedAt = now, Status = ProbeStatus.Running, Plan = kept, Body = body, Runs = runs };
 
         var state = new ActiveProbe(probe);

@@ -21,11 +21,10 @@ public static class ProbeWire
     {
         ArgumentException.ThrowIfNullOrEmpty(runId);
         ArgumentNullException.ThrowIfNull(plan);
-        var blanked = plan.Auth is null ? plan : plan with { Auth = plan.Auth with { Password = "" } };
         var assignment = new Assignment
         {
             RunId = runId,
-            PlanJson = ToBytes(blanked),
+            PlanJson = ToBytes(plan.WithoutSecrets()),
             AuthPassword = plan.Auth?.Password ?? "",
             Deadline = Timestamp.FromDateTimeOffset(deadline),
         };
@@ -144,5 +143,14 @@ public static class ProbeWire
             // The JSON text is not quoted: a plan may carry addresses a log should not repeat.
             throw new WireFormatException($"{field} is not a valid {typeof(T).Name} (at {ex.Path ?? "$"})", ex);
         }
+    }
+}
+
+/// <summary>A wire message that cannot be read (missing field, unreadable model JSON).</summary>
+public sealed class WireFormatException : Exception
+{
+    /// <summary>Creates the exception.</summary>
+    public WireFormatException(string message, Exception? inner = null) : base(message, inner)
+    {
     }
 }

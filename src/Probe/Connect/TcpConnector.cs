@@ -1,11 +1,11 @@
 using System.Net;
 using System.Net.Sockets;
-using Polly;
 using Polly.Timeout;
 using SmtpProbeHub.Probe.Diagnostics;
 using SmtpProbeHub.Probe.Dialog;
 using SmtpProbeHub.Probe.Resolution;
 using SmtpProbeHub.Probe.Targets;
+using SmtpProbeHub.Probe.Timeouts;
 
 namespace SmtpProbeHub.Probe.Connect;
 
@@ -13,7 +13,7 @@ namespace SmtpProbeHub.Probe.Connect;
 internal static class TcpConnector
 {
     public static async Task<ConnectOutcome> ConnectAsync(
-        IReadOnlyList<ResolvedHost> hosts, int port, TargetPolicy targets, ResiliencePipeline perAttempt, TranscriptRecorder transcript, CancellationToken cancellationToken)
+        IReadOnlyList<ResolvedHost> hosts, int port, TargetPolicy targets, TimeoutPipeline timeouts, TimeSpan perAttempt, TranscriptRecorder transcript, CancellationToken cancellationToken)
     {
         ConnectOutcome? worst = null;
         var attempts = new List<string>();
@@ -36,10 +36,8 @@ internal static class TcpConnector
                 var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
                 try
                 {
-                    await perAttempt.ExecuteAsync(
-                        static async (state, ct) => await state.socket.ConnectAsync(state.endPoint, ct).ConfigureAwait(false),
-                        (socket, endPoint),
-                        cancellationToken).ConfigureAwait(false);
+                    await timeouts.ExecuteAsync(
+                        perAttempt, async ct => await socket.ConnectAsync(endPoint, ct).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
                     transcript.Info($"Connected to {host.Name} ({endPoint}).");
                     return new ConnectOutcome(socket, host.Name, address, null, null);
                 }

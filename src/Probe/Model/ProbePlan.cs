@@ -44,4 +44,36 @@ public sealed record ProbePlan
 
     /// <summary>The port actually used.</summary>
     public int EffectivePort => Port ?? (Tls == TlsMode.Implicit ? 465 : 25);
+
+    /// <summary>
+    /// This plan with its secrets blanked (the AUTH password), the one form that may be stored, shown, or written where
+    /// the secret must not go. The secret is used once, in memory; every other field is kept.
+    /// </summary>
+    public ProbePlan WithoutSecrets() => Auth is null ? this : this with { Auth = Auth with { Password = "" } };
+}
+
+/// <summary>How the probe uses TLS.</summary>
+public enum TlsMode
+{
+    /// <summary>Never STARTTLS, even when offered.</summary>
+    None,
+    /// <summary>STARTTLS when offered; certificate problems are reported, not fatal.</summary>
+    Opportunistic,
+    /// <summary>STARTTLS must be offered and succeed, else the probe fails.</summary>
+    Required,
+    /// <summary>TLS from the first byte (SMTPS, port 465).</summary>
+    Implicit,
+}
+
+/// <summary>The test message sent after DATA.</summary>
+public sealed record MessagePlan
+{
+    /// <summary>The Subject header.</summary>
+    public string Subject { get; init; } = ProbeDefaults.Subject;
+
+    /// <summary>The plain-text body.</summary>
+    public string Body { get; init; } = ProbeDefaults.Body;
+
+    /// <summary>Extra headers (name → value).</summary>
+    public IReadOnlyDictionary<string, string> Headers { get; init; } = new Dictionary<string, string>();
 }

@@ -36,3 +36,39 @@ public sealed record ProbeResult
     /// <summary>The queue id from the 250 reply to the final ".", when one was recognised.</summary>
     public string? QueueId { get; init; }
 }
+
+/// <summary>The overall verdict of one run.</summary>
+public enum Verdict
+{
+    /// <summary>Every step that ran ended as expected.</summary>
+    Passed,
+    /// <summary>A step failed; see failedStep and diagnosis.</summary>
+    Failed,
+}
+
+/// <summary>What went wrong, in plain words.</summary>
+/// <param name="Code">A stable code, e.g. "connect.timeout" or "rcpt.unknown_user".</param>
+/// <param name="Summary">One line: what happened.</param>
+/// <param name="Hint">What a mail administrator can do about it.</param>
+public sealed record Diagnosis(string Code, string Summary, string Hint);
+
+/// <summary>The server the probe talked to (or last tried).</summary>
+/// <param name="Host">The host name (MX name, or the server given), or the IP literal.</param>
+/// <param name="Address">
+/// The IP address connected to; when connecting failed, the address whose attempt the diagnosis describes (e.g. the
+/// one that timed out). Null when no address was tried: DNS failed, or the target policy refused every address.
+/// </param>
+/// <param name="Port">The TCP port.</param>
+public sealed record ServerEndpoint(string Host, string? Address, int Port);
+
+/// <summary>What DNS answered.</summary>
+/// <param name="Domain">The name looked up (recipient domain for MX, or the server name).</param>
+/// <param name="ImplicitMx">True when no MX existed and the domain's own A/AAAA were used (RFC 5321 §5.1).</param>
+/// <param name="Hosts">The mail hosts in the order they are tried.</param>
+public sealed record ResolutionReport(string Domain, bool ImplicitMx, IReadOnlyList<MailHost> Hosts);
+
+/// <summary>A mail host and its addresses.</summary>
+/// <param name="Name">The host name.</param>
+/// <param name="Preference">The MX preference, or null when not from an MX record.</param>
+/// <param name="Addresses">Its IPv4 and IPv6 addresses.</param>
+public sealed record MailHost(string Name, int? Preference, IReadOnlyList<string> Addresses);

@@ -136,3 +136,11 @@ internal sealed class MxResolver(IDnsLookup dns)
 
 /// <summary>A host to try and its addresses, in order.</summary>
 internal sealed record ResolvedHost(string Name, IReadOnlyList<IPAddress> Addresses);
+
+/// <summary>The hosts to try, or why there are none.</summary>
+internal sealed record ResolveOutcome(IReadOnlyList<ResolvedHost> Hosts, ResolutionReport? Report, string? FailureCode, string? Detail)
+{
+    public static ResolveOutcome Found(IReadOnlyList<ResolvedHost> hosts, ResolutionReport? report) => new(hosts, report, null, null);
+
+    public static ResolveOutcome Failed(string code, string detail, ResolutionReport? report = null) => new([], report, code, detail);
+}

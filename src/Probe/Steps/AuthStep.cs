@@ -11,8 +11,9 @@ namespace SmtpProbeHub.Probe.Steps;
 /// </summary>
 internal static class AuthStep
 {
-    public static async Task<bool> RunAsync(ProbeSession session, AuthPlan auth, CancellationToken cancellationToken)
+    public static async Task<bool> RunAsync(ProbeSession session, CancellationToken cancellationToken)
     {
+        var auth = session.Plan.Auth ?? throw new InvalidOperationException("the plan has no AUTH credentials");
         var scope = session.Begin(StepName.Auth);
         var connection = session.Connection!;
         var mechanism = auth.Mechanism == AuthMechanism.Login ? "LOGIN" : "PLAIN";

@@ -24,7 +24,7 @@ internal static class CommandExchange
         var connection = session.Connection ?? throw new InvalidOperationException("not connected");
         try
         {
-            var reply = await session.Pipelines.For(timeout).ExecuteAsync(async ct =>
+            var reply = await session.TimeoutPipeline.ExecuteAsync(timeout, async ct =>
             {
                 if (send is not null)
                 {

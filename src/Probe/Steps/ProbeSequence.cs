@@ -1,165 +1,143 @@
-using Polly.Timeout;
-using SmtpProbeHub.Probe.Connect;
-using SmtpProbeHub.Probe.Dialog;
 using SmtpProbeHub.Probe.Model;
-using SmtpProbeHub.Probe.Resolution;
 
 namespace SmtpProbeHub.Probe.Steps;
 
 /// <summary>
-/// The KB 153119 sequence in order: resolve, connect, banner, EHLO (HELO), STARTTLS, AUTH, MAIL, RCPT, DATA,
-/// message, QUIT. Stops at the first failure or after <see cref="ProbePlan.QuitAfter"/>, and still says QUIT.
+/// The KB 153119 sequence as a table: each row names the step, how often it runs, what it does, and what a failure
+/// or a stop by <see cref="ProbePlan.QuitAfter"/> does to the dialog. A failure stops the dialog; so does quitAfter,
+/// right before the first row placed after the step it names. QUIT then closes every dialog still in step.
 /// </summary>
-internal sealed class ProbeSequence(ProbeSession session, MxResolver resolver)
+internal static class ProbeSequence
 {
-    private ProbePlan Plan => session.Plan;
+    private static readonly SequenceStep[] Steps =
+    [
+        new(StepName.Resolve, Runs.Once, ResolveStep.RunAsync),
+        new(StepName.Connect, Runs.Once, ConnectStep.RunAsync),
+        // SMTPS greets over TLS, so its handshake comes first, and quitAfter counts it with the greeting.
+        new(StepName.Starttls, Runs.When(TlsIsImplicit), StartTlsStep.RunImplicitAsync) { Place = StepName.Banner, IfStoppedBefore = Stopping.HangUp },
+        new(StepName.Banner, Runs.Once, BannerStep.RunAsync) { IfStoppedBefore = Stopping.HangUp },
+        new(StepName.Ehlo, Runs.Once, EhloStep.RunAsync),
+        new(StepName.Starttls, Runs.When(StartTlsIsWanted), StartTlsStep.RunAsync),
+        new(StepName.Auth, Runs.When(AuthIsGiven), AuthStep.RunAsync),
+        new(StepName.Mail, Runs.Once, MailStep.RunAsync),
+        new(StepName.Rcpt, Runs.PerRecipient, RcptStep.RunAsync) { OnFailure = OnFailure.NextRecipient },
+        new(StepName.Data, Runs.Once, DataStep.RunDataAsync),
+        new(StepName.Message, Runs.Once, DataStep.RunMessageAsync) { IfStoppedBefore = Stopping.HangUpInsteadOfMessage },
+        // …and QUIT, which ends every dialog (see RunAsync).
+    ];
 
-    public async Task RunAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs the rows, then QUIT whenever the connection is still in step: after the last row, after a stop, and
+    /// (politely and briefly) after a failure.
+    /// </summary>
+    public static async Task RunAsync(ProbeSession session, CancellationToken cancellationToken)
     {
-        if (!await ResolveAndConnectAsync(cancellationToken).ConfigureAwait(false))
-        {
-            return;
-        }
-
-        var completed = await DialogAsync(cancellationToken).ConfigureAwait(false);
-        await QuitStep.RunAsync(session, afterFailure: !completed, cancellationToken).ConfigureAwait(false);
+        var ranToTheEnd = await RunStepsAsync(session, cancellationToken).ConfigureAwait(false);
+        await QuitStep.RunAsync(session, afterFailure: !ranToTheEnd && session.FailedStep is not null, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>True when the dialog may go on; false when it failed or quitAfter stops it (a QUIT follows in both cases).</summary>
-    private async Task<bool> DialogAsync(CancellationToken ct)
+    /// <summary>True when every row ran; false when a failure or quitAfter stopped the dialog.</summary>
+    private static async Task<bool> RunStepsAsync(ProbeSession session, CancellationToken cancellationToken)
     {
-        if (Plan.Tls == TlsMode.Implicit && !await StartTlsStep.RunImplicitAsync(session, ct).ConfigureAwait(false))
+        foreach (var step in Steps)
         {
-            return false;
-        }
-
-        if (!await BannerStep.RunAsync(session, ct).ConfigureAwait(false) || Stop(StepName.Ehlo)
-            || !await EhloStep.RunAsync(session, ct).ConfigureAwait(false) || Stop(StepName.Starttls)
-            || !await StartTlsIfAskedAsync(ct).ConfigureAwait(false) || Stop(StepName.Auth))
-        {
-            return !FailedNow;
-        }
-
-        if ((Plan.Auth is { } auth && !await AuthStep.RunAsync(session, auth, ct).ConfigureAwait(false)) || Stop(StepName.Mail)
-            || !await MailStep.RunAsync(session, ct).ConfigureAwait(false) || Stop(StepName.Rcpt)
-            || !await RcptStep.RunAsync(session, ct).ConfigureAwait(false))
-        {
-            return !FailedNow;
-        }
-
-        if (session.AcceptedRecipients == 0)
-        {
-            session.Transcript.Info("No recipient was accepted: DATA not sent");
-            return false;
-        }
-
-        if (Stop(StepName.Data) || !await DataStep.RunDataAsync(session, ct).ConfigureAwait(false))
-        {
-            return !FailedNow;
-        }
-
-        if (Plan.QuitAfter == StepName.Data)
-        {
-            // After 354 every line is message text, QUIT included: the only way to send nothing is to hang up.
-            session.Transcript.Info("quitAfter data: closing the connection without sending a message");
-            session.InSync = false;
-            return true;
-        }
-
-        return await DataStep.RunMessageAsync(session, ct).ConfigureAwait(false);
-    }
-
-    private bool FailedNow => session.FailedStep is not null;
-
-    private bool Stop(StepName next)
-    {
-        if (next <= Plan.QuitAfter)
-        {
-            return false;
-        }
-
-        session.Transcript.Info($"quitAfter {Plan.QuitAfter.ToString().ToLowerInvariant()}: stopping before {next.ToString().ToLowerInvariant()}");
-        return true;
-    }
-
-    private async Task<bool> StartTlsIfAskedAsync(CancellationToken ct)
-    {
-        if (Plan.Tls is TlsMode.None or TlsMode.Implicit)
-        {
-            return true;
-        }
-
-        if (!session.Capabilities.StartTls)
-        {
-            var scope = session.Begin(StepName.Starttls);
-            if (Plan.Tls == TlsMode.Required)
+            if (step.Place > session.Plan.QuitAfter)
             {
-                session.End(scope, StepOutcome.Error, detail: "TLS is required but the server does not offer STARTTLS",
-                    diagnosisCode: Diagnostics.DiagnosisCodes.StarttlsNotOffered);
+                Stop(session, step);
                 return false;
             }
 
-            session.End(scope, StepOutcome.Skipped, detail: "the server does not offer STARTTLS: the session continues unencrypted");
-            return true;
-        }
+            var rounds = step.Runs(session);
+            var succeeded = 0;
+            for (var round = 0; round < rounds; round++)
+            {
+                session.Round = round;
+                if (await step.Run(session, cancellationToken).ConfigureAwait(false))
+                {
+                    succeeded++;
+                }
+                else if (step.OnFailure == OnFailure.Stop || !session.InSync)
+                {
+                    return false;
+                }
+            }
 
-        return await StartTlsStep.RunAsync(session, ct).ConfigureAwait(false);
-    }
-
-    private async Task<bool> ResolveAndConnectAsync(CancellationToken ct)
-    {
-        var scope = session.Begin(StepName.Resolve);
-        ResolveOutcome resolved;
-        try
-        {
-            resolved = await session.Pipelines.ForSeconds(Plan.Timeouts.CommandSeconds)
-                .ExecuteAsync(async t => await resolver.ResolveAsync(Plan, session.Transcript, t).ConfigureAwait(false), ct).ConfigureAwait(false);
-        }
-        catch (TimeoutRejectedException)
-        {
-            session.End(scope, StepOutcome.Timeout, detail: "DNS did not answer in time", diagnosisCode: Diagnostics.DiagnosisCodes.DnsFailure, diagnosisDetail: "timeout");
-            return false;
-        }
-
-        session.Resolution = resolved.Report;
-        var port = Plan.EffectivePort;
-        if (resolved.FailureCode is { } code)
-        {
-            var recipient = Plan.To[0];
-            session.Server = new ServerEndpoint(Plan.Server ?? recipient[(recipient.LastIndexOf('@') + 1)..], null, port);
-            session.End(scope, StepOutcome.Error, detail: resolved.Detail, diagnosisCode: code, diagnosisDetail: resolved.Detail);
-            return false;
-        }
-
-        session.End(scope, StepOutcome.Ok, detail: string.Join(", ", resolved.Hosts.Select(h => $"{h.Name} ({string.Join(", ", h.Addresses)})")));
-        if (Stop(StepName.Connect))
-        {
-            return false;
-        }
-
-        scope = session.Begin(StepName.Connect);
-        var connected = await TcpConnector.ConnectAsync(
-            resolved.Hosts, port, session.Targets, session.Pipelines.ForSeconds(Plan.Timeouts.ConnectSeconds), session.Transcript, ct).ConfigureAwait(false);
-        // On failure too: the address tried is what the user (and the comparison) needs ("outside tried 192.0.2.25 and timed out").
-        session.Server = new ServerEndpoint(connected.HostName, connected.Address?.ToString(), port);
-        session.HostName = connected.HostName;
-        if (connected.Socket is not { } socket)
-        {
-            var outcome = connected.FailureCode == Diagnostics.DiagnosisCodes.ConnectTimeout ? StepOutcome.Timeout : StepOutcome.Error;
-            session.End(scope, outcome, detail: connected.Detail, diagnosisCode: connected.FailureCode, diagnosisDetail: connected.Detail);
-            return false;
-        }
-
-        session.Connection = new SmtpConnection(new System.Net.Sockets.NetworkStream(socket, ownsSocket: true), socket, session.Transcript, session.Options);
-        session.InSync = true;
-        session.End(scope, StepOutcome.Ok, detail: $"{connected.Address}:{port}");
-        if (Stop(StepName.Banner))
-        {
-            // Nothing was said yet, and a QUIT before the greeting would be answered by the greeting.
-            session.InSync = false;
-            return false;
+            if (step.OnFailure == OnFailure.NextRecipient && succeeded == 0)
+            {
+                session.Transcript.Info("No recipient was accepted: DATA not sent");
+                return false;
+            }
         }
 
         return true;
     }
+
+    private static void Stop(ProbeSession session, SequenceStep before)
+    {
+        var why = before.IfStoppedBefore.Note ?? $"stopping before {before.Place.ToString().ToLowerInvariant()}";
+        session.Transcript.Info($"quitAfter {session.Plan.QuitAfter.ToString().ToLowerInvariant()}: {why}");
+        if (before.IfStoppedBefore.HangsUp)
+        {
+            session.InSync = false;
+        }
+    }
+
+    private static bool TlsIsImplicit(ProbePlan plan) => plan.Tls == TlsMode.Implicit;
+
+    private static bool StartTlsIsWanted(ProbePlan plan) => plan.Tls is TlsMode.Opportunistic or TlsMode.Required;
+
+    private static bool AuthIsGiven(ProbePlan plan) => plan.Auth is not null;
+}
+
+/// <summary>One row of <see cref="ProbeSequence"/>.</summary>
+/// <param name="Name">The step the row records.</param>
+/// <param name="Runs">How many times the row runs for a session (0: skipped, nothing recorded).</param>
+/// <param name="Run">What the row does; false when the step failed.</param>
+internal sealed record SequenceStep(StepName Name, Func<ProbeSession, int> Runs, Func<ProbeSession, CancellationToken, Task<bool>> Run)
+{
+    /// <summary>What a failure does to the dialog.</summary>
+    public OnFailure OnFailure { get; init; } = OnFailure.Stop;
+
+    /// <summary>Where the row stands in the order quitAfter counts in: its own step, unless it comes with another.</summary>
+    public StepName Place { get; init; } = Name;
+
+    /// <summary>How the dialog ends when quitAfter stops it right before this row.</summary>
+    public Stopping IfStoppedBefore { get; init; } = Stopping.Quit;
+}
+
+/// <summary>How often a row of the sequence runs.</summary>
+internal static class Runs
+{
+    public static readonly Func<ProbeSession, int> Once = _ => 1;
+
+    public static readonly Func<ProbeSession, int> PerRecipient = session => session.Plan.To.Count;
+
+    public static Func<ProbeSession, int> When(Func<ProbePlan, bool> condition) => session => condition(session.Plan) ? 1 : 0;
+}
+
+/// <summary>What a failed step does to the dialog.</summary>
+internal enum OnFailure
+{
+    /// <summary>The dialog stops; QUIT follows when the connection is still in step.</summary>
+    Stop,
+
+    /// <summary>
+    /// A refused recipient is recorded and the next one is tried. The dialog stops when the exchange broke (out of
+    /// step), or when no recipient was accepted.
+    /// </summary>
+    NextRecipient,
+}
+
+/// <summary>How quitAfter ends the dialog before a row: with QUIT, or by hanging up when a QUIT would be misread.</summary>
+/// <param name="HangsUp">Close without QUIT.</param>
+/// <param name="Note">What the transcript says, when more than "stopping before (step)".</param>
+internal sealed record Stopping(bool HangsUp, string? Note = null)
+{
+    public static readonly Stopping Quit = new(HangsUp: false);
+
+    /// <summary>Nothing was said yet, and a QUIT before the greeting would be answered by the greeting.</summary>
+    public static readonly Stopping HangUp = new(HangsUp: true);
+
+    /// <summary>After 354 every line is message text, QUIT included: the only way to send nothing is to hang up.</summary>
+    public static readonly Stopping HangUpInsteadOfMessage = new(HangsUp: true, "closing the connection without sending a message");
 }

@@ -1,13 +1,14 @@
 using SmtpProbeHub.Probe.Diagnostics;
 using SmtpProbeHub.Probe.Dialog;
 using SmtpProbeHub.Probe.Model;
+using SmtpProbeHub.Probe.Resolution;
 using SmtpProbeHub.Probe.Timeouts;
 
 namespace SmtpProbeHub.Probe.Steps;
 
 /// <summary>The state of one run: the connection, what was learned, and the steps recorded so far.</summary>
 internal sealed class ProbeSession(
-    ProbePlan plan, ProbeEngineOptions options, TranscriptRecorder transcript, TimeoutPipelines pipelines, IProbeObserver? observer)
+    ProbePlan plan, ProbeEngineOptions options, TranscriptRecorder transcript, TimeoutPipeline timeouts, IProbeObserver? observer)
     : IAsyncDisposable
 {
     private readonly List<ProbeStep> _steps = [];
@@ -16,11 +17,16 @@ internal sealed class ProbeSession(
     public ProbePlan Plan => plan;
     public ProbeEngineOptions Options => options;
     public TranscriptRecorder Transcript => transcript;
-    public TimeoutPipelines Pipelines => pipelines;
+    public TimeoutPipeline TimeoutPipeline => timeouts;
     public TimeProvider Time => transcript.TimeProvider;
 
     /// <summary>Where this run may connect: the engine's policy and the hub's for this run.</summary>
     public Targets.TargetPolicy Targets { get; init; } = Probe.Targets.TargetPolicy.Default;
+
+    public required MxResolver Resolver { get; init; }
+
+    /// <summary>What the resolve step found: the hosts the connect step tries, in order.</summary>
+    public IReadOnlyList<ResolvedHost> Hosts { get; set; } = [];
 
     public SmtpConnection? Connection { get; set; }
 
@@ -35,7 +41,10 @@ internal sealed class ProbeSession(
     public ServerEndpoint? Server { get; set; }
     public TlsReport? Tls { get; set; }
     public string? QueueId { get; set; }
-    public int AcceptedRecipients { get; set; }
+
+    /// <summary>Which round of a step that runs more than once this is (the recipient's index for <c>rcpt</c>).</summary>
+    public int Round { get; set; }
+
     public ComposedMessage? Message { get; set; }
     public StepName? FailedStep { get; private set; }
     public Diagnosis? Diagnosis { get; private set; }

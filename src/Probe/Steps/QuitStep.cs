@@ -13,7 +13,7 @@ internal static class QuitStep
             return;
         }
 
-        var timeout = afterFailure && TimeoutPipelines.PoliteQuit < session.CommandTimeout ? TimeoutPipelines.PoliteQuit : session.CommandTimeout;
+        var timeout = afterFailure && TimeoutPipeline.PoliteQuit < session.CommandTimeout ? TimeoutPipeline.PoliteQuit : session.CommandTimeout;
         var scope = session.Begin(StepName.Quit);
         var exchange = await CommandExchange.SendLineAsync(session, scope, "QUIT", null, timeout, cancellationToken).ConfigureAwait(false);
         CommandExchange.Finish(session, scope, exchange, code => code == 221, afterFailure ? "sent after the failure, to end the session politely" : null);

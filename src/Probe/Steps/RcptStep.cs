@@ -3,12 +3,12 @@ using SmtpProbeHub.Probe.Model;
 namespace SmtpProbeHub.Probe.Steps;
 
 /// <summary>
-/// One RCPT TO per recipient, with NOTIFY= when a DSN is asked for and the server advertises it (the KB's
-/// advanced test). A refused recipient is recorded and the next one is tried.
+/// RCPT TO for one recipient (the sequence runs it once per recipient, <see cref="ProbeSession.Round"/> being the
+/// recipient's index), with NOTIFY= when a DSN is asked for and the server advertises it (the KB's advanced test).
 /// </summary>
 internal static class RcptStep
 {
-    /// <summary>False when the dialog broke (timeout, closed); refusals return true and are counted.</summary>
+    /// <summary>True when the recipient was accepted.</summary>
     public static async Task<bool> RunAsync(ProbeSession session, CancellationToken cancellationToken)
     {
         var plan = session.Plan;
@@ -17,25 +17,18 @@ internal static class RcptStep
         if (notify is not null && !session.Capabilities.Dsn)
         {
             detail = $"server does not advertise DSN: NOTIFY={notify} not sent";
-            session.Transcript.Info(detail);
+            if (session.Round == 0)
+            {
+                session.Transcript.Info(detail);
+            }
+
             notify = null;
         }
 
-        foreach (var recipient in plan.To)
-        {
-            var scope = session.Begin(StepName.Rcpt);
-            var command = notify is null ? $"RCPT TO:<{recipient}>" : $"RCPT TO:<{recipient}> NOTIFY={notify}";
-            var exchange = await CommandExchange.SendLineAsync(session, scope, command, null, session.CommandTimeout, cancellationToken).ConfigureAwait(false);
-            if (CommandExchange.Finish(session, scope, exchange, code => code is 250 or 251, detail))
-            {
-                session.AcceptedRecipients++;
-            }
-            else if (exchange.Reply is null || !session.InSync)
-            {
-                return false;
-            }
-        }
-
-        return true;
+        var recipient = plan.To[session.Round];
+        var scope = session.Begin(StepName.Rcpt);
+        var command = notify is null ? $"RCPT TO:<{recipient}>" : $"RCPT TO:<{recipient}> NOTIFY={notify}";
+        var exchange = await CommandExchange.SendLineAsync(session, scope, command, null, session.CommandTimeout, cancellationToken).ConfigureAwait(false);
+        return CommandExchange.Finish(session, scope, exchange, code => code is 250 or 251, detail);
     }
 }

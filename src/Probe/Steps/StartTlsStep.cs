@@ -16,11 +16,24 @@ internal static class StartTlsStep
     /// <summary>
     /// STARTTLS after EHLO, the handshake, then EHLO again (RFC 3207 §4.2: the client must discard what it
     /// learnt before TLS). DESIGN.md counts the second EHLO as part of this step, so a run's steps stay the
-    /// KB's sequence with one <c>starttls</c> step added.
+    /// KB's sequence with one <c>starttls</c> step added. Not offered: an error in required mode, else skipped.
     /// </summary>
     public static async Task<bool> RunAsync(ProbeSession session, CancellationToken cancellationToken)
     {
         var scope = session.Begin(StepName.Starttls);
+        if (!session.Capabilities.StartTls)
+        {
+            if (session.Plan.Tls == TlsMode.Required)
+            {
+                session.End(scope, StepOutcome.Error, detail: "TLS is required but the server does not offer STARTTLS",
+                    diagnosisCode: DiagnosisCodes.StarttlsNotOffered);
+                return false;
+            }
+
+            session.End(scope, StepOutcome.Skipped, detail: "the server does not offer STARTTLS: the session continues unencrypted");
+            return true;
+        }
+
         var exchange = await CommandExchange.SendLineAsync(session, scope, "STARTTLS", null, session.CommandTimeout, cancellationToken).ConfigureAwait(false);
         if (exchange.Reply is not { Code: 220 } reply)
         {
@@ -41,7 +54,8 @@ internal static class StartTlsStep
         TlsObservation observation;
         try
         {
-            observation = await session.Pipelines.ForSeconds(session.Plan.Timeouts.ConnectSeconds).ExecuteAsync(
+            observation = await session.TimeoutPipeline.ExecuteAsync(
+                TimeSpan.FromSeconds(session.Plan.Timeouts.ConnectSeconds),
                 async ct => await session.Connection!.UpgradeToTlsAsync(session.HostName, ct).ConfigureAwait(false),
                 cancellationToken).ConfigureAwait(false);
         }

@@ -60,4 +60,67 @@ public sealed class QuitAfterTests
         Assert.Equal([StepName.Resolve], result.Steps.Select(s => s.Name));
         Assert.Equal(0, server.ConnectionCount);
     }
+
+    [Fact]
+    public async Task QuitAfterConnect_HangsUpBeforeTheGreeting_WithoutQuit()
+    {
+        await using var server = ScriptedSmtpServer.Start();
+
+        var result = await Probes.RunAsync(Probes.PlanFor(server) with { QuitAfter = StepName.Connect });
+
+        Assert.Equal(Verdict.Passed, result.Verdict);
+        Assert.Equal([StepName.Resolve, StepName.Connect], result.Steps.Select(s => s.Name));
+        Assert.Contains(result.Transcript, t => t.Text == "quitAfter connect: stopping before banner");
+    }
+
+    [Fact]
+    public async Task QuitAfterConnect_WithImplicitTls_StopsBeforeTheHandshake()
+    {
+        var certificate = TestCertificates.CreateSelfSigned("mail.corp.test", null, null, System.Net.IPAddress.Loopback);
+        await using var server = ScriptedSmtpServer.Start(s => { s.Certificate = certificate; s.ImplicitTls = true; });
+
+        var result = await Probes.RunAsync(Probes.PlanFor(server) with { Tls = TlsMode.Implicit, QuitAfter = StepName.Connect });
+
+        Assert.Equal(Verdict.Passed, result.Verdict);
+        Assert.Equal([StepName.Resolve, StepName.Connect], result.Steps.Select(s => s.Name));
+        Assert.Null(result.Tls);
+    }
+
+    [Fact]
+    public async Task QuitAfterBanner_WithImplicitTls_HandshakesAndReadsTheGreeting_ThenQuits()
+    {
+        var certificate = TestCertificates.CreateSelfSigned("mail.corp.test", null, null, System.Net.IPAddress.Loopback);
+        await using var server = ScriptedSmtpServer.Start(s => { s.Certificate = certificate; s.ImplicitTls = true; });
+
+        var result = await Probes.RunAsync(Probes.PlanFor(server) with { Tls = TlsMode.Implicit, QuitAfter = StepName.Banner });
+
+        Assert.Equal(Verdict.Passed, result.Verdict);
+        Assert.Equal([StepName.Resolve, StepName.Connect, StepName.Starttls, StepName.Banner, StepName.Quit], result.Steps.Select(s => s.Name));
+        Assert.Equal(["QUIT"], server.ReceivedCommands);
+    }
+
+    [Fact]
+    public async Task QuitAfterMail_SendsNoRecipient_AndQuits()
+    {
+        await using var server = ScriptedSmtpServer.Start();
+
+        var result = await Probes.RunAsync(Probes.PlanFor(server) with { QuitAfter = StepName.Mail });
+
+        Assert.Equal(Verdict.Passed, result.Verdict);
+        Assert.Equal([StepName.Resolve, StepName.Connect, StepName.Banner, StepName.Ehlo, StepName.Starttls, StepName.Mail, StepName.Quit], result.Steps.Select(s => s.Name));
+        Assert.DoesNotContain(server.ReceivedCommands, c => c.StartsWith("RCPT", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task QuitAfterMessage_IsTheWholeSequence()
+    {
+        await using var server = ScriptedSmtpServer.Start();
+
+        var result = await Probes.RunAsync(Probes.PlanFor(server) with { QuitAfter = StepName.Message });
+
+        Assert.Equal(Verdict.Passed, result.Verdict);
+        Assert.Equal(StepName.Message, result.Steps[^2].Name);
+        Assert.Equal(221, result.Steps[^1].Reply!.Code);
+        Assert.Single(server.Connections[0].Messages);
+    }
 }
