@@ -1,5 +1,5 @@
-using SmtpProbeHub.Api.AgentHub;
 using SmtpProbeHub.Api.Agents;
+using SmtpProbeHub.Api.Agents.Remote;
 using SmtpProbeHub.Api.Operations;
 using SmtpProbeHub.Api.Probes;
 using SmtpProbeHub.Api.Problems;

@@ -1,4 +1,5 @@
 using SmtpProbeHub.Probe.Model;
+using SmtpProbeHub.Probe.Targets;
 
 namespace SmtpProbeHub.Api.Agents;
 
@@ -28,4 +29,38 @@ public interface IProbeAgent
     /// A remote agent that disappears mid-run throws <see cref="AgentLostException"/>.
     /// </summary>
     Task<ProbeResult> RunAsync(RunAssignment assignment, IProbeObserver progress, CancellationToken cancellationToken);
+}
+
+/// <summary>
+/// An agent that must be told when its result is safely stored: a remote agent keeps each result on its
+/// disk until the hub acknowledges it, so the ack must follow the store, never precede it.
+/// </summary>
+public interface IAcknowledgesResults
+{
+    /// <summary>The run's end (and result, if any) is in storage.</summary>
+    void ResultStored(Guid runId);
+}
+
+/// <summary>One run of a probe given to one agent.</summary>
+/// <param name="RunId">The run's id: results are keyed (de-duplicated) by it.</param>
+/// <param name="ProbeId">The probe the run belongs to.</param>
+/// <param name="Plan">The plan, with secrets (AUTH password) still present: it lives only in memory.</param>
+/// <param name="Deadline">When the hub gives up on the run (it becomes <c>timedOut</c>).</param>
+/// <param name="Targets">The hub's target policy for this agent: the engine checks every address against it before connecting.</param>
+public sealed record RunAssignment(Guid RunId, Guid ProbeId, ProbePlan Plan, DateTimeOffset Deadline, TargetPolicy Targets);
+
+/// <summary>Thrown by a remote agent's run when its connection is gone: the run becomes <c>agentLost</c>.</summary>
+public sealed class AgentLostException(string message) : Exception(message);
+
+/// <summary>The agent refused an assignment (busy, stopping): the run is queued again, not lost.</summary>
+public sealed class AgentRejectedException(string message) : Exception(message);
+
+/// <summary>
+/// An agent that keeps running a dialog for a while after the hub cancelled it (a remote agent, until it reports the
+/// run ended): the dispatcher holds the run's capacity slot until <see cref="StoppedOnAgent"/> completes.
+/// </summary>
+public interface IHoldsCapacityUntilStopped
+{
+    /// <summary>Completes when the agent no longer runs <paramref name="runId"/> (completed at once when it is not running it).</summary>
+    Task StoppedOnAgent(Guid runId);
 }

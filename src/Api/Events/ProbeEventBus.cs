@@ -45,3 +45,12 @@ public sealed class ProbeEventBus(TimeProvider time)
         _logs.TryRemove(probeId, out _);
     }
 }
+
+/// <summary>Server-Sent Events settings (section <c>Hub:Events</c>).</summary>
+public sealed class EventsOptions
+{
+    public const string Section = "Hub:Events";
+
+    /// <summary>Seconds between heartbeat comments on an idle stream (keeps proxies from closing it).</summary>
+    public double HeartbeatSeconds { get; set; } = 15;
+}

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Prometheus;
 using SmtpProbeHub.Api.Security;
+using SmtpProbeHub.Api.Storage;
 
 namespace SmtpProbeHub.Api.Operations;
 

@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
-using SmtpProbeHub.Api.AgentHub;
 using SmtpProbeHub.Api.Security;
 
 namespace SmtpProbeHub.Api.Operations;

@@ -1,4 +1,5 @@
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace SmtpProbeHub.Api.Storage;
 
@@ -103,4 +104,13 @@ public sealed class StorageUnavailableException(string reason, Exception? inner 
 {
     /// <summary>Why, in words (names no secret: it comes from the database engine or the file system).</summary>
     public string Reason { get; } = reason;
+}
+
+/// <summary>Ready when storage can read and write, and its file is still the one the hub opened.</summary>
+internal sealed class StorageHealthCheck(IProbeStore store) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
+        await store.ProblemAsync(cancellationToken) is { } problem
+            ? HealthCheckResult.Unhealthy($"Storage cannot write: {problem}")
+            : HealthCheckResult.Healthy("Storage reads and writes.");
 }

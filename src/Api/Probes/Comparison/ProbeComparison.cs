@@ -1,3 +1,4 @@
+using SmtpProbeHub.Probe.Model;
 namespace SmtpProbeHub.Api.Probes.Comparison;
 
 /// <summary>
@@ -34,3 +35,31 @@ public sealed record ProbeComparison
     /// <summary>Runs left out because they ended without a result (agentLost, canceled, timedOut) or have not ended yet.</summary>
     public IReadOnlyList<RunRef> NotCompared { get; init; } = [];
 }
+
+/// <summary>A run named in a comparison.</summary>
+/// <param name="RunId">The run id.</param>
+/// <param name="Agent">The agent's name.</param>
+/// <param name="Zone">The agent's zone label ("unlabeled" when it has none).</param>
+public sealed record RunRef(Guid RunId, string Agent, string Zone);
+
+/// <summary>The runs of one zone (the agent label <c>zone</c>; agents without one are in zone "unlabeled").</summary>
+/// <param name="Zone">The zone, e.g. "inside" or "outside".</param>
+/// <param name="Outcomes">How its runs ended, in words, distinct.</param>
+/// <param name="Agree">True when every run of the zone ended the same way.</param>
+/// <param name="Runs">The runs.</param>
+public sealed record ZoneGroup(string Zone, IReadOnlyList<string> Outcomes, bool Agree, IReadOnlyList<RunRef> Runs);
+
+/// <summary>Runs that ended the same way.</summary>
+/// <param name="Verdict">passed | failed.</param>
+/// <param name="FailedStep">The step that failed, or null when passed.</param>
+/// <param name="DiagnosisCode">The diagnosis code, or null when passed.</param>
+/// <param name="Label">In words, e.g. "failed at connect (connect.timeout)".</param>
+/// <param name="Zones">The zones these runs come from.</param>
+/// <param name="Runs">The runs.</param>
+public sealed record OutcomeGroup(
+    Verdict Verdict,
+    StepName? FailedStep,
+    string? DiagnosisCode,
+    string Label,
+    IReadOnlyList<string> Zones,
+    IReadOnlyList<RunRef> Runs);

@@ -122,3 +122,19 @@ internal static class RunComparer
         }),
     ];
 }
+
+/// <summary>The input of a comparison: one run as stored.</summary>
+/// <param name="Ref">The run, its agent and zone.</param>
+/// <param name="Result">The engine's result; null when the run ended without one (it is then not compared).</param>
+internal sealed record ComparedRun(RunRef Ref, ProbeResult? Result);
+
+/// <summary>The agent label that names a vantage point's zone, and the zone of agents without it.</summary>
+internal static class ZoneNames
+{
+    public const string Label = "zone";
+
+    public const string Unlabeled = "unlabeled";
+
+    public static string Of(IReadOnlyDictionary<string, string> labels) =>
+        labels.TryGetValue(Label, out var zone) && !string.IsNullOrWhiteSpace(zone) ? zone : Unlabeled;
+}

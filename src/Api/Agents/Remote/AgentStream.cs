@@ -2,7 +2,7 @@ using System.Threading.Channels;
 using Grpc.Core;
 using SmtpProbeHub.Contracts.V1;
 
-namespace SmtpProbeHub.Api.AgentHub;
+namespace SmtpProbeHub.Api.Agents.Remote;
 
 /// <summary>
 /// The hub's side of one agent stream. gRPC allows one write at a time on a response stream, so every

@@ -1,8 +1,9 @@
 using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using SmtpProbeHub.Api.Agents.Remote;
 using SmtpProbeHub.Api.Problems;
 
-namespace SmtpProbeHub.Api.AgentHub;
+namespace SmtpProbeHub.Api.Operations;
 
 /// <summary>
 /// REST and Swagger UI only on the REST endpoint, the agents' gRPC service only on the agents' endpoint: each listener

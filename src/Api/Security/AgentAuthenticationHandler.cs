@@ -4,10 +4,11 @@ using System.Text.Encodings.Web;
 using Grpc.Core;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
+using SmtpProbeHub.Api.Agents.Remote;
 using SmtpProbeHub.Api.Operations;
 using SmtpProbeHub.Api.Security;
 
-namespace SmtpProbeHub.Api.AgentHub;
+namespace SmtpProbeHub.Api.Security;
 
 /// <summary>
 /// Who is calling the agents' gRPC service: a known agent token (<c>authorization: Bearer …</c>, compared in constant

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using SmtpProbeHub.Api.Agents.Remote;
 
-namespace SmtpProbeHub.Api.AgentHub;
+namespace SmtpProbeHub.Api.Operations;
 
 /// <summary>
 /// The hub's endpoints are Kestrel's own named endpoints (appsettings.json): <c>Kestrel:Endpoints:Rest</c> for REST

@@ -18,3 +18,14 @@ public enum RunStatus
     /// <summary>Never started: its agent had no free slot within Hub:Dispatch:QueueTimeoutSeconds.</summary>
     QueueTimedOut,
 }
+
+/// <summary>Where a probe stands. Values are part of the public contract.</summary>
+public enum ProbeStatus
+{
+    /// <summary>At least one run has not ended.</summary>
+    Running,
+    /// <summary>Every run has ended.</summary>
+    Completed,
+    /// <summary>A client cancelled the probe; every run has ended.</summary>
+    Canceled,
+}

@@ -4,7 +4,7 @@ using SmtpProbeHub.Contracts.Mapping;
 using SmtpProbeHub.Contracts.V1;
 using SmtpProbeHub.Probe.Model;
 
-namespace SmtpProbeHub.Api.AgentHub;
+namespace SmtpProbeHub.Api.Agents.Remote;
 
 /// <summary>
 /// An agent connected over gRPC, as the dispatcher sees it: a run is an assignment sent down the stream
@@ -192,4 +192,12 @@ internal sealed class RemoteAgent(Hello hello, AgentStream stream, TimeProvider 
                 throw new InvalidOperationException($"{Name} could not run the probe: {ended.Reason}");
         }
     }
+}
+
+/// <summary>A run assigned to a remote agent and not ended yet: where its progress goes and how its end arrives.</summary>
+internal sealed class PendingRun(IProbeObserver progress)
+{
+    public IProbeObserver Progress { get; } = progress;
+
+    public TaskCompletionSource<RunResult> Ended { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 }

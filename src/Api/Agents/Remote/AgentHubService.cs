@@ -11,7 +11,7 @@ using SmtpProbeHub.Contracts;
 using SmtpProbeHub.Contracts.Mapping;
 using SmtpProbeHub.Contracts.V1;
 
-namespace SmtpProbeHub.Api.AgentHub;
+namespace SmtpProbeHub.Api.Agents.Remote;
 
 /// <summary>
 /// The hub's end of <c>AgentHub.Connect</c> for a call whose token the <see cref="AccessPolicies.Agent"/> policy let
@@ -305,4 +305,16 @@ internal sealed partial class ForeignRunReport(string agentName, string agentId,
 
     [LoggerMessage(LogLevel.Warning, "Agent {AgentName} ({AgentId}) sent a {Kind} for run {RunId}, which is not assigned to it on this connection: dropped (later ones on this connection are only counted, smtpprobehub_agent_messages_dropped_total)")]
     private partial void Log(string agentName, string agentId, string kind, string runId);
+}
+
+/// <summary>When an agent's stream last carried anything (any message counts as a heartbeat).</summary>
+internal sealed class LastSeen(TimeProvider time)
+{
+    private long _ticks = time.GetTimestamp();
+
+    public TimeProvider Time => time;
+
+    public TimeSpan Silence => time.GetElapsedTime(Interlocked.Read(ref _ticks));
+
+    public void Touch() => Interlocked.Exchange(ref _ticks, time.GetTimestamp());
 }

@@ -1,4 +1,4 @@
-namespace SmtpProbeHub.Api.AgentHub;
+namespace SmtpProbeHub.Api.Agents.Remote;
 
 /// <summary>The gRPC endpoint remote agents dial (section <c>Hub:Grpc</c>).</summary>
 public sealed class AgentHubOptions

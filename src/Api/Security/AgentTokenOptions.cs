@@ -1,4 +1,4 @@
-namespace SmtpProbeHub.Api.AgentHub;
+namespace SmtpProbeHub.Api.Security;
 
 /// <summary>
 /// The credentials agents present (section <c>Hub</c>; NAME is what logs and the agent list show, never the token):

@@ -1,4 +1,6 @@
-namespace SmtpProbeHub.Api.AgentHub;
+using SmtpProbeHub.Api.Operations;
+using SmtpProbeHub.Api.Security;
+namespace SmtpProbeHub.Api.Agents.Remote;
 
 /// <summary>Says at start where agents connect and whether any can (never the tokens themselves).</summary>
 internal sealed class AgentHubBanner(IConfiguration configuration, AgentTokens tokens, ILogger<AgentHubBanner> logger) : IHostedService

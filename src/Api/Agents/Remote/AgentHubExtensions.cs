@@ -1,8 +1,9 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
+using SmtpProbeHub.Api.Operations;
 using SmtpProbeHub.Api.Security;
 
-namespace SmtpProbeHub.Api.AgentHub;
+namespace SmtpProbeHub.Api.Agents.Remote;
 
 internal static class AgentHubExtensions
 {
