@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json.Nodes;
 using SmtpProbeHub.TestSupport.Dns;
+using SmtpProbeHub.TestSupport.Hub;
 using SmtpProbeHub.TestSupport.Netns;
 using SmtpProbeHub.TestSupport.Postfix;
 
