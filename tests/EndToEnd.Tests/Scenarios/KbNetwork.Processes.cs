@@ -19,9 +19,8 @@ public sealed partial class KbNetwork
         var data = Path.Combine(_root, "hub");
         Directory.CreateDirectory(data);
         // The content root is the hub's own folder (its appsettings.json), as for an installed hub.
-        var hub = Topology.Start("hub", Topology.Router, "dotnet", [BuiltApps.Hub], new Dictionary<string, string>
+        var hub = Topology.Start("hub", Topology.Router, BuiltApps.Hub, [], new Dictionary<string, string>
         {
-            ["ASPNETCORE_ENVIRONMENT"] = "Production",
             ["DOTNET_NOLOGO"] = "1",
             ["Hub__DataDirectory"] = data,
             ["Hub__ApiKeys__0"] = ApiKey,
@@ -30,9 +29,7 @@ public sealed partial class KbNetwork
             // REST on one port; gRPC for the agents on its own (plaintext HTTP/2: the test's private networks).
             ["ASPNETCORE_URLS"] = $"http://0.0.0.0:{HubHttpPort}",
             ["Hub__Grpc__Url"] = $"http://0.0.0.0:{HubGrpcPort}",
-            ["Logging__Console__FormatterName"] = "simple",
-            ["Logging__Console__FormatterOptions__SingleLine"] = "true",
-        }, Path.GetDirectoryName(BuiltApps.Hub));
+        });
         _processes.Add(hub);
         // The test talks to the hub from inside the router namespace, on its loopback.
         Hub = new HubClient(new Uri($"http://127.0.0.1:{HubHttpPort}"), NamespaceSockets.HttpHandler(Topology.Router), ApiKey);
@@ -42,7 +39,7 @@ public sealed partial class KbNetwork
     {
         var data = Path.Combine(_root, name);
         Directory.CreateDirectory(data);
-        _processes.Add(Topology.Start(name, ns, "dotnet", [BuiltApps.Agent], new Dictionary<string, string>
+        _processes.Add(Topology.Start(name, ns, BuiltApps.Agent, [], new Dictionary<string, string>
         {
             ["DOTNET_NOLOGO"] = "1",
             ["Agent__HubUrl"] = $"http://{hubAddress}:{HubGrpcPort}",
@@ -56,9 +53,7 @@ public sealed partial class KbNetwork
             // default): listed, as an operator lists the mail server for an agent installed on it.
             ["Agent__Targets__AllowedNetworks__0"] = $"{TopologyAddresses.CorpMail}/32",
             ["Agent__Targets__AllowedNetworks__1"] = $"{TopologyAddresses.InternetMail}/32",
-            ["Logging__Console__FormatterName"] = "simple",
-            ["Logging__Console__FormatterOptions__SingleLine"] = "true",
-        }, Path.GetDirectoryName(BuiltApps.Agent)));
+        }));
     }
 
     private Task WaitForAgentsAsync() =>

@@ -4,6 +4,7 @@ using SmtpProbeHub.TestSupport.Dns;
 using SmtpProbeHub.TestSupport.Hub;
 using SmtpProbeHub.TestSupport.Netns;
 using SmtpProbeHub.TestSupport.Postfix;
+using SmtpProbeHub.TestSupport.Processes;
 
 namespace SmtpProbeHub.EndToEnd.Tests.Scenarios;
 
@@ -18,7 +19,7 @@ public sealed partial class KbNetwork : IAsyncLifetime
 {
     private const string ApiKey = "scenario-api-key";
     private readonly string _root = Path.Combine(Path.GetTempPath(), $"sph-scenarios-{Guid.NewGuid():n}");
-    private readonly List<NamespaceProcess> _processes = [];
+    private readonly List<ChildProcess> _processes = [];
     private NetworkTopology? _topology;
     private PostfixInstance? _postfix;
     private DnsmasqInstance? _corpDns;
@@ -123,7 +124,7 @@ public sealed partial class KbNetwork : IAsyncLifetime
         var text = new StringBuilder();
         foreach (var process in _processes)
         {
-            var output = process.Output;
+            var output = process.Text;
             text.AppendLine($"--- {process.Name} ({(process.HasExited ? "exited" : "running")}), last output:");
             text.AppendLine(output.Length > 6000 ? output[^6000..] : output);
         }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using SmtpProbeHub.TestSupport.Netns;
 using SmtpProbeHub.TestSupport.Peers;
 
 namespace SmtpProbeHub.TestSupport.Processes;
@@ -53,13 +54,16 @@ public sealed class ChildProcess : IAsyncDisposable
     /// <summary>
     /// Starts <paramref name="fileName"/> with console logs on one line each in the Production environment, plus
     /// <paramref name="environment"/>; <paramref name="keptLines"/> bounds the output kept (a benchmark's hub writes a lot).
+    /// In <paramref name="networkNamespace"/> it runs through <c>ip netns exec</c>, which execs the program, so the
+    /// process id is still the program's own.
     /// </summary>
     public static ChildProcess Start(
         string name, string fileName, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null,
-        string? workingDirectory = null, int? keptLines = null)
+        string? workingDirectory = null, int? keptLines = null, string? networkNamespace = null)
     {
         var dll = fileName.EndsWith(".dll", StringComparison.Ordinal);
-        var info = new ProcessStartInfo(dll ? "dotnet" : fileName)
+        string[] command = [.. networkNamespace is null ? [] : new[] { "netns", "exec", networkNamespace }, .. dll ? new[] { "dotnet" } : [], fileName];
+        var info = new ProcessStartInfo(networkNamespace is null ? command[0] : IpCommand.Ip)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -67,12 +71,7 @@ public sealed class ChildProcess : IAsyncDisposable
             UseShellExecute = false,
             WorkingDirectory = workingDirectory ?? Path.GetDirectoryName(fileName) ?? "",
         };
-        if (dll)
-        {
-            info.ArgumentList.Add(fileName);
-        }
-
-        foreach (var argument in arguments)
+        foreach (var argument in command.Skip(networkNamespace is null ? 1 : 0).Concat(arguments))
         {
             info.ArgumentList.Add(argument);
         }
