@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using SmtpProbeHub.Benchmarks.Harness;
+using SmtpProbeHub.TestSupport.Hub;
+using SmtpProbeHub.TestSupport.Processes;
 
 namespace SmtpProbeHub.Benchmarks.Fleet;
 
@@ -15,24 +17,24 @@ internal static class FleetBench
 
     private static async Task<double> CpuAtRestAsync(HubProcess hub, TimeSpan rest)
     {
-        var before = ProcStats.CpuSeconds(hub.Process.Pid);
+        var before = ProcStats.CpuSeconds(hub.Process.Id);
         var watch = Stopwatch.StartNew();
         await Task.Delay(rest);
-        return (ProcStats.CpuSeconds(hub.Process.Pid) - before) / watch.Elapsed.TotalSeconds;
+        return (ProcStats.CpuSeconds(hub.Process.Id) - before) / watch.Elapsed.TotalSeconds;
     }
 
     public static async Task RunAsync(BenchSettings settings, BenchReport report)
     {
-        await using var hub = await HubProcess.StartAsync(settings, localAgent: false);
+        await using var hub = await BenchHub.StartAsync(settings, localAgent: false);
         await Task.Delay(TimeSpan.FromSeconds(2));
         var cpu0 = await CpuAtRestAsync(hub, settings.FleetRest);
-        var rss0 = ProcStats.RssBytes(hub.Process.Pid);
-        var private0 = ProcStats.PrivateDirtyBytes(hub.Process.Pid);
+        var rss0 = ProcStats.RssBytes(hub.Process.Id);
+        var private0 = ProcStats.PrivateDirtyBytes(hub.Process.Id);
         report.Add(new Measurement(Section, "hub RSS with no agent", ProcStats.Mb(rss0), "MB"));
         report.Add(new Measurement(Section, "hub CPU at rest with no agent", cpu0 * 100, "% of one core"));
         (int N, double Rss)? previous = null;
         var agents = new ConcurrentBag<SimulatedAgent>();
-        var fanBody = HubClient.ProbeBody("127.0.0.1", 25, new { labels = new Dictionary<string, string> { ["fan"] = "1" } });
+        var fanBody = BenchHub.ProbeBody("127.0.0.1", 25, new { labels = new Dictionary<string, string> { ["fan"] = "1" } });
         try
         {
             foreach (var n in settings.FleetSizes)
@@ -41,14 +43,14 @@ internal static class FleetBench
                 await Parallel.ForEachAsync(Enumerable.Range(agents.Count, n - agents.Count), new ParallelOptions { MaxDegreeOfParallelism = 32 }, async (i, ct) =>
                 {
                     var labels = new Dictionary<string, string> { ["fleet"] = "sim", ["fan"] = i < settings.FanOut ? "1" : "0" };
-                    agents.Add(await SimulatedAgent.ConnectAsync(hub.GrpcUrl, HubProcess.AgentToken, $"sim-{i:D5}", labels, ct));
+                    agents.Add(await SimulatedAgent.ConnectAsync(hub.GrpcUrl, BenchHub.AgentToken, $"sim-{i:D5}", labels, ct));
                 });
                 report.Add(new Measurement(Section, $"N={n}: time to connect the fleet", connectWatch.Elapsed.TotalSeconds, "s", Note: "hello → welcome, 32 at a time"));
 
                 await Task.Delay(TimeSpan.FromSeconds(3));
                 var cpu = await CpuAtRestAsync(hub, settings.FleetRest);
-                var rss = ProcStats.RssBytes(hub.Process.Pid);
-                var heldPrivately = ProcStats.PrivateDirtyBytes(hub.Process.Pid);
+                var rss = ProcStats.RssBytes(hub.Process.Id);
+                var heldPrivately = ProcStats.PrivateDirtyBytes(hub.Process.Id);
                 var perAgentKb = (rss - rss0) / n / 1024;
                 report.Add(new Measurement(Section, $"N={n}: hub RSS at rest", ProcStats.Mb(rss), "MB", "no agent", ProcStats.Mb(rss0)));
                 // The hub's /metrics has its own registry (no .NET runtime gauges), so the managed heap is read as the
@@ -67,7 +69,7 @@ internal static class FleetBench
                 var fanOut = new List<double>();
                 for (var r = 0; r < settings.FanOutRepeats; r++)
                 {
-                    fanOut.Add(await hub.Client.RunProbeAsync(fanBody, waitSeconds: 120, expectedRuns: settings.FanOut));
+                    fanOut.Add(await hub.Client.TimeProbeAsync(fanBody, waitSeconds: 120, expectedRuns: settings.FanOut));
                 }
 
                 report.Add(new Measurement(Section, $"N={n}: fan-out to {settings.FanOut} agents and back, first", fanOut[0], "ms"));

@@ -1,5 +1,7 @@
 using SmtpProbeHub.Benchmarks.Harness;
 using SmtpProbeHub.Benchmarks.Smtp;
+using SmtpProbeHub.TestSupport.Hub;
+using SmtpProbeHub.TestSupport.Processes;
 
 namespace SmtpProbeHub.Benchmarks.Footprint;
 
@@ -24,7 +26,7 @@ internal static class FootprintBench
             report.Note("Footprint: no published agent in this run (--published-agent); the framework-dependent build was measured.");
         }
 
-        await using var hub = await HubProcess.StartAsync(settings, localAgent: false);
+        await using var hub = await BenchHub.StartAsync(settings, localAgent: false);
         var starts = new List<double>();
         ChildProcess? agent = null;
         try
@@ -46,9 +48,9 @@ internal static class FootprintBench
             report.Goal("agent start to connected (median)", "≤ 500 ms", $"{Percentiles.Median(starts):0} ms", Percentiles.Median(starts) <= 500);
 
             await Task.Delay(TimeSpan.FromSeconds(6)); // past the first heartbeat
-            var idle = ProcStats.RssBytes(agent!.Pid);
+            var idle = ProcStats.RssBytes(agent!.Id);
             report.Add(new Measurement(Section, "agent RSS idle (connected)", ProcStats.Mb(idle), "MB"));
-            report.Add(new Measurement(Section, "agent private dirty memory idle", ProcStats.Mb(ProcStats.PrivateDirtyBytes(agent.Pid)), "MB",
+            report.Add(new Measurement(Section, "agent private dirty memory idle", ProcStats.Mb(ProcStats.PrivateDirtyBytes(agent.Id)), "MB",
                 Note: "smaps Private_Dirty: what the agent alone holds; the rest of RSS is clean, file-backed code pages"));
             report.Goal("agent idle RSS", "≤ 40 MB", $"{ProcStats.Mb(idle):0.0} MB", ProcStats.Mb(idle) <= 40);
 
@@ -69,12 +71,12 @@ internal static class FootprintBench
     private static async Task<double> BusyRssAsync(BenchSettings settings, HubProcess hub, ChildProcess agent, int concurrent)
     {
         await using var sink = await FastSink.StartAsync(Hold);
-        var body = HubClient.ProbeBody("127.0.0.1", sink.Port, new { labels = new Dictionary<string, string> { ["lane"] = "fp" } });
+        var body = BenchHub.ProbeBody("127.0.0.1", sink.Port, new { labels = new Dictionary<string, string> { ["lane"] = "fp" } });
         var peak = 0.0;
-        var probes = Task.WhenAll(Enumerable.Range(0, concurrent).Select(_ => hub.Client.RunProbeAsync(body)));
+        var probes = Task.WhenAll(Enumerable.Range(0, concurrent).Select(_ => hub.Client.TimeProbeAsync(body)));
         while (!probes.IsCompleted)
         {
-            peak = Math.Max(peak, ProcStats.RssBytes(agent.Pid));
+            peak = Math.Max(peak, ProcStats.RssBytes(agent.Id));
             await Task.WhenAny(probes, Task.Delay(50));
         }
 

@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
+using SmtpProbeHub.TestSupport.Hub;
+using SmtpProbeHub.TestSupport.Processes;
 
 namespace SmtpProbeHub.Benchmarks.Harness;
 
@@ -24,9 +26,9 @@ internal static class AgentProcess
             args.AddRange(["--label", $"{key}={value}"]);
         }
 
-        var env = new Dictionary<string, string> { ["Agent__Token"] = HubProcess.AgentToken };
+        var env = new Dictionary<string, string> { ["Agent__Token"] = BenchHub.AgentToken };
         // BENCH_AGENT_ENV="DOTNET_TieredPGO=0;DOTNET_GCgen0size=..." tries runtime settings on the agents without a rebuild.
-        foreach (var (key, value) in ChildProcess.EnvironmentFrom("BENCH_AGENT_ENV"))
+        foreach (var (key, value) in BenchHub.EnvironmentFrom("BENCH_AGENT_ENV"))
         {
             env[key] = value;
         }
@@ -36,11 +38,11 @@ internal static class AgentProcess
             env[key] = value;
         }
 
-        var agent = ChildProcess.Start(name, agentPath, args, env);
+        var agent = ChildProcess.Start(name, agentPath, args, env, keptLines: 60);
         try
         {
-            var connected = await agent.WaitForLineAsync(ConnectedLine, TimeSpan.FromSeconds(60));
-            return (agent, Stopwatch.GetElapsedTime(agent.StartedAt, connected).TotalMilliseconds);
+            var connected = await agent.WaitForLineAsync(l => l.Contains(ConnectedLine, StringComparison.Ordinal), TimeSpan.FromSeconds(60));
+            return (agent, Stopwatch.GetElapsedTime(agent.StartedAt, connected.Timestamp).TotalMilliseconds);
         }
         catch
         {

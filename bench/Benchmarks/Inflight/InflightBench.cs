@@ -1,7 +1,11 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Text.Json.Nodes;
 using SmtpProbeHub.Benchmarks.Harness;
 using SmtpProbeHub.Benchmarks.Smtp;
+using SmtpProbeHub.TestSupport.Hub;
+using SmtpProbeHub.TestSupport.Processes;
+using SmtpProbeHub.TestSupport.Waiting;
 
 namespace SmtpProbeHub.Benchmarks.Inflight;
 
@@ -58,7 +62,7 @@ internal static class InflightBench
         var name = $"{setup.Label}, N={n.ToString("#,0", CultureInfo.InvariantCulture)}";
         var phases = Stopwatch.StartNew();
         var config = new Dictionary<string, string> { ["Hub:Dispatch:QueueTimeoutSeconds"] = QueueTimeoutSeconds.ToString(CultureInfo.InvariantCulture) };
-        await using var hub = await HubProcess.StartAsync(settings, localAgent: setup.BuiltIn, localCapacity: setup.BuiltIn ? setup.CapacityPerAgent : 16, config);
+        await using var hub = await BenchHub.StartAsync(settings, localAgent: setup.BuiltIn, localCapacity: setup.BuiltIn ? setup.CapacityPerAgent : 16, config);
         var agents = new List<ChildProcess>();
         try
         {
@@ -69,15 +73,15 @@ internal static class InflightBench
                 agents.Add(agent);
             }
 
-            string Body(int port, int i) => HubClient.ProbeBody("127.0.0.1", port, setup.BuiltIn
+            string Body(int port, int i) => BenchHub.ProbeBody("127.0.0.1", port, setup.BuiltIn
                 ? new { ids = new[] { "hub" } }
                 : (object)new { labels = new Dictionary<string, string> { ["lane"] = $"i{i % setup.Agents}" } });
 
             // Fresh processes JIT their request path on the first probes: warm them before the baseline is read.
-            await Task.WhenAll(Enumerable.Range(0, settings.Smoke ? 2 : Math.Max(8, 2 * setup.Agents)).Select(i => hub.Client.RunProbeAsync(Body(warmSink.Port, i))));
+            await Task.WhenAll(Enumerable.Range(0, settings.Smoke ? 2 : Math.Max(8, 2 * setup.Agents)).Select(i => hub.Client.TimeProbeAsync(Body(warmSink.Port, i))));
             await Task.Delay(TimeSpan.FromSeconds(1));
             Console.WriteLine($"  -- {name}: up and warm in {phases.Elapsed.TotalSeconds:0.0} s");
-            int[] pids = [hub.Process.Pid, .. agents.Select(a => a.Pid)];
+            int[] pids = [hub.Process.Id, .. agents.Select(a => a.Id)];
             var before = pids.Select(ProcStats.RssBytes).ToArray();
             var cpuBefore = pids.Select(ProcStats.CpuSeconds).ToArray();
 
@@ -100,7 +104,7 @@ internal static class InflightBench
             Console.WriteLine($"  -- {name}: submitted in {submitted.TotalSeconds:0.0} s, none running after {watch.Elapsed.TotalSeconds:0.0} s");
             var cpu = pids.Select((pid, i) => ProcStats.CpuSeconds(pid) - cpuBefore[i]).ToArray();
 
-            var runs = InflightRun.From(await hub.Client.ListAllAsync(), ids.ToHashSet());
+            var runs = InflightRun.From((await hub.Client.ListAllAsync()).Select(p => JsonNode.Parse(p.GetRawText())!), ids.ToHashSet());
             var lastEnd = runs.Max(r => r.EndedAt) ?? throw new InvalidOperationException("no run has ended");
             report.Add(new Measurement(section, $"{name}: time to finish all (first POST → last run ended)", (lastEnd - start).TotalSeconds, "s",
                 "ideal", setup.Ideal(n, settings.InflightBannerDelay).TotalSeconds, $"load average {load} at the first POST"));
@@ -149,20 +153,9 @@ internal static class InflightBench
     private static string AgentName(int i) => $"bench-i{i}";
 
     /// <summary>Polls the count of running probes (bounded: every run ends by its queue timeout plus its budget).</summary>
-    private static async Task WaitUntilNoneRunningAsync(HubProcess hub, int n, DateTimeOffset start)
-    {
-        var deadline = start.AddSeconds(QueueTimeoutSeconds + RunBudgetSeconds + 60);
-        int running;
-        while ((running = await hub.Client.CountAsync("status=running")) > 0)
-        {
-            if (DateTimeOffset.UtcNow > deadline)
-            {
-                throw new TimeoutException($"{running} of {n} probes still running {(DateTimeOffset.UtcNow - start).TotalSeconds:0} s after the first POST");
-            }
-
-            await Task.Delay(Poll);
-        }
-    }
+    private static Task WaitUntilNoneRunningAsync(HubProcess hub, int n, DateTimeOffset start) =>
+        Eventually.ReadAsync(() => hub.Client.CountAsync("status=running"), running => running == 0,
+            start.AddSeconds(QueueTimeoutSeconds + RunBudgetSeconds + 60) - DateTimeOffset.UtcNow, Poll, () => $"probes of {n} still running");
 
     private static void ReportStatuses(BenchSettings settings, BenchReport report, string section, string name, int n, List<InflightRun> runs)
     {

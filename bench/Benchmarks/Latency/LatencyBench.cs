@@ -2,7 +2,9 @@ using SmtpProbeHub.Benchmarks.Harness;
 using SmtpProbeHub.Benchmarks.Smtp;
 using SmtpProbeHub.Probe;
 using SmtpProbeHub.Probe.Model;
+using SmtpProbeHub.TestSupport.Hub;
 using SmtpProbeHub.TestSupport.Postfix;
+using SmtpProbeHub.TestSupport.Processes;
 
 namespace SmtpProbeHub.Benchmarks.Latency;
 
@@ -51,16 +53,16 @@ internal static class LatencyBench
             LatencySample.Report(report, "(c) agent `probe` command", agentProbe, raw, $"a process per probe, {Path.GetFileName(Path.GetDirectoryName(settings.AgentPath))}/{Path.GetFileName(settings.AgentPath)}");
         }
 
-        await using var hub = await HubProcess.StartAsync(settings, localAgent: true);
+        await using var hub = await BenchHub.StartAsync(settings, localAgent: true);
         var (agent, _) = await AgentProcess.StartAsync(settings, settings.AgentPath, hub, "bench-remote", new Dictionary<string, string> { ["lane"] = "remote" }, capacity: 4);
         await using (agent)
         {
-            var remoteBody = HubClient.ProbeBody(postfix.Host, postfix.Port, new { labels = new Dictionary<string, string> { ["lane"] = "remote" } });
-            var remote = await LatencySample.TakeAsync(warm, n, () => hub.Client.RunProbeAsync(remoteBody));
+            var remoteBody = BenchHub.ProbeBody(postfix.Host, postfix.Port, new { labels = new Dictionary<string, string> { ["lane"] = "remote" } });
+            var remote = await LatencySample.TakeAsync(warm, n, () => hub.Client.TimeProbeAsync(remoteBody));
             LatencySample.Report(report, "(d) REST ?wait → hub → remote agent (gRPC)", remote, raw);
 
-            var localBody = HubClient.ProbeBody(postfix.Host, postfix.Port, new { ids = new[] { "hub" } });
-            var local = await LatencySample.TakeAsync(warm, n, () => hub.Client.RunProbeAsync(localBody));
+            var localBody = BenchHub.ProbeBody(postfix.Host, postfix.Port, new { ids = new[] { "hub" } });
+            var local = await LatencySample.TakeAsync(warm, n, () => hub.Client.TimeProbeAsync(localBody));
             LatencySample.Report(report, "(e) REST ?wait → hub → built-in agent", local, raw);
 
             double p50(List<double> s) => Percentiles.Of(s, 50);

@@ -3,6 +3,8 @@ using SmtpProbeHub.Benchmarks.Harness;
 using SmtpProbeHub.Benchmarks.Smtp;
 using SmtpProbeHub.Probe;
 using SmtpProbeHub.Probe.Model;
+using SmtpProbeHub.TestSupport.Hub;
+using SmtpProbeHub.TestSupport.Processes;
 
 namespace SmtpProbeHub.Benchmarks.Throughput;
 
@@ -56,7 +58,7 @@ internal static class ThroughputBench
     private static async Task<double> HubSweepAsync(BenchSettings settings, BenchReport report, FastSink sink, int agentCount, Dictionary<int, double> raw)
     {
         var capacity = settings.Concurrency.Max();
-        await using var hub = await HubProcess.StartAsync(settings, localAgent: false);
+        await using var hub = await BenchHub.StartAsync(settings, localAgent: false);
         var agents = new List<ChildProcess>();
         try
         {
@@ -68,20 +70,20 @@ internal static class ThroughputBench
             }
 
             var bodies = Enumerable.Range(0, agentCount)
-                .Select(i => HubClient.ProbeBody("127.0.0.1", sink.Port, new { labels = new Dictionary<string, string> { ["lane"] = $"t{i}" } }))
+                .Select(i => BenchHub.ProbeBody("127.0.0.1", sink.Port, new { labels = new Dictionary<string, string> { ["lane"] = $"t{i}" } }))
                 .ToArray();
             long next = 0, operations = 0;
             var best = 0.0;
             // A fresh hub and agents JIT their request path in the first seconds; the raw client runs in this
             // already-warm process. Warm them the same way before anything is counted.
             await RateMeter.MeasureAsync(capacity, settings.ThroughputWarmup,
-                () => hub.Client.RunProbeAsync(bodies[Interlocked.Increment(ref next) % agentCount]));
-            var hubCpu = ProcStats.CpuSeconds(hub.Process.Pid);
-            var agentCpu = agents.Sum(a => ProcStats.CpuSeconds(a.Pid));
+                () => hub.Client.TimeProbeAsync(bodies[Interlocked.Increment(ref next) % agentCount]));
+            var hubCpu = ProcStats.CpuSeconds(hub.Process.Id);
+            var agentCpu = agents.Sum(a => ProcStats.CpuSeconds(a.Id));
             foreach (var c in settings.Concurrency)
             {
                 var (rate, ops) = await RateMeter.MeasureAsync(c, settings.ThroughputPoint,
-                    () => hub.Client.RunProbeAsync(bodies[Interlocked.Increment(ref next) % agentCount]));
+                    () => hub.Client.TimeProbeAsync(bodies[Interlocked.Increment(ref next) % agentCount]));
                 operations += ops;
                 best = Math.Max(best, rate);
                 report.Add(new Measurement(Section, $"hub + {agentCount} agent{(agentCount > 1 ? "s" : "")}, concurrency {c}", rate, "probes/s",
@@ -90,8 +92,8 @@ internal static class ThroughputBench
 
             // CPU per probe does not depend on how loaded the machine is: it says where the work goes.
             var label = $"hub + {agentCount} agent{(agentCount > 1 ? "s" : "")}";
-            report.Add(new Measurement(Section, $"{label}: hub CPU per probe", (ProcStats.CpuSeconds(hub.Process.Pid) - hubCpu) * 1000 / operations, "ms", Note: "user + system, whole sweep"));
-            report.Add(new Measurement(Section, $"{label}: agent CPU per probe", (agents.Sum(a => ProcStats.CpuSeconds(a.Pid)) - agentCpu) * 1000 / operations, "ms", Note: "all agents"));
+            report.Add(new Measurement(Section, $"{label}: hub CPU per probe", (ProcStats.CpuSeconds(hub.Process.Id) - hubCpu) * 1000 / operations, "ms", Note: "user + system, whole sweep"));
+            report.Add(new Measurement(Section, $"{label}: agent CPU per probe", (agents.Sum(a => ProcStats.CpuSeconds(a.Id)) - agentCpu) * 1000 / operations, "ms", Note: "all agents"));
             return best;
         }
         finally

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Time.Testing;
 using Polly;
 using SmtpProbeHub.Agent.Worker;
+using SmtpProbeHub.TestSupport.Waiting;
 
 namespace SmtpProbeHub.Agent.Tests.Worker;
 
@@ -58,19 +59,9 @@ public sealed class ReconnectBackoffTests
         await Task.Yield();
         Assert.Equal(1, attempts);
         time.Advance(TimeSpan.FromSeconds(60));
-        await WaitUntil(() => attempts >= 2);
+        await Eventually.TrueAsync(() => attempts >= 2, TimeSpan.FromSeconds(2), TimeSpan.FromMilliseconds(10));
 
         cts.Cancel();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => running);
-    }
-
-    private static async Task WaitUntil(Func<bool> condition)
-    {
-        for (var i = 0; i < 200 && !condition(); i++)
-        {
-            await Task.Delay(10);
-        }
-
-        Assert.True(condition());
     }
 }

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Grpc.Core;
+using SmtpProbeHub.Api.Tests.Support;
 using SmtpProbeHub.Contracts.Mapping;
 using SmtpProbeHub.Contracts.V1;
 using SmtpProbeHub.Probe.Model;
@@ -12,11 +13,11 @@ namespace SmtpProbeHub.Api.Tests.AgentHub;
 /// <summary>The hub's gRPC side with scripted agents on the real contract (in-process server).</summary>
 public sealed class AgentHubServiceTests : IDisposable
 {
-    private readonly AgentHubFactory _hub = new();
+    private readonly HubFactory _hub = HubFactory.WithRemoteAgents();
 
     public void Dispose() => _hub.Dispose();
 
-    private async Task<TestAgentClient> Connect(string name, int capacity = 2, string zone = "outside", string? token = AgentHubFactory.Token)
+    private async Task<TestAgentClient> Connect(string name, int capacity = 2, string zone = "outside", string? token = HubFactory.AgentToken)
     {
         var agent = await TestAgentClient.ConnectAsync(_hub.Channel(), token, name, capacity, ("zone", zone));
         await agent.NextAsync(Kind.Welcome);
@@ -44,7 +45,7 @@ public sealed class AgentHubServiceTests : IDisposable
         Assert.Equal(StatusCode.Unauthenticated, ex.StatusCode);
         Assert.Equal(0, (await http.AgentsAsync()).GetArrayLength());
         Assert.Contains(_hub.Logs.Lines, l => l.Contains("refused") && l.Contains(token is null ? "no bearer token" : "unknown or revoked token"));
-        Assert.DoesNotContain(_hub.Logs.Lines, l => l.Contains("not-the-token") || l.Contains(AgentHubFactory.Token));
+        Assert.DoesNotContain(_hub.Logs.Lines, l => l.Contains("not-the-token") || l.Contains(HubFactory.AgentToken));
     }
 
     [Fact]
@@ -67,7 +68,7 @@ public sealed class AgentHubServiceTests : IDisposable
     [Fact]
     public async Task BadHello_IsRefusedInvalidArgument()
     {
-        await using var agent = await TestAgentClient.ConnectAsync(_hub.Channel(), AgentHubFactory.Token, "bad\r\nname");
+        await using var agent = await TestAgentClient.ConnectAsync(_hub.Channel(), HubFactory.AgentToken, "bad\r\nname");
 
         var ex = await Assert.ThrowsAsync<RpcException>(() => agent.NextAsync(Kind.Welcome));
 
@@ -133,7 +134,7 @@ public sealed class AgentHubServiceTests : IDisposable
         // Silence counts from the last message (the hello), so the run may end a little under 3 s after its assignment.
         Assert.InRange(DateTime.UtcNow - started, TimeSpan.FromSeconds(0.5), TimeSpan.FromSeconds(9));
         Assert.Equal("offline", (await http.AgentsAsync())[0].GetProperty("status").GetString());
-        Assert.True(await _hub.Logs.AnyWithinAsync(l => l.Contains("disconnected: no heartbeat for 3s"), 5), string.Join("\n", _hub.Logs.Lines));
+        await _hub.Logs.WaitForLineAsync(l => l.Contains("disconnected: no heartbeat for 3s"), 5);
     }
 
     [Fact]
@@ -176,9 +177,7 @@ public sealed class AgentHubServiceTests : IDisposable
         // No heartbeat: the hub drops the agent and ends (cancels) its run itself.
         await http.WaitForRunAsync(probe.GetProperty("id").GetString()!, "agentLost", seconds: 10);
         // Counted before the runs are ended: afterwards none is pending and the line would say 0.
-        Assert.True(
-            await _hub.Logs.AnyWithinAsync(l => l.Contains("Agent outside-1") && l.Contains("; 1 run(s) in flight become agentLost"), 5),
-            string.Join("\n", _hub.Logs.Lines));
+        await _hub.Logs.WaitForLineAsync(l => l.Contains("Agent outside-1") && l.Contains("; 1 run(s) in flight become agentLost"), 5);
     }
 
     [Fact]
@@ -240,7 +239,7 @@ public sealed class AgentHubServiceTests : IDisposable
     public async Task ReconnectedAgent_StillRunningRunsFromBefore_GetsNoMoreThanItsCapacity_UntilItsHeartbeatSaysThemDone()
     {
         var http = _hub.CreateClient();
-        await using var agent = await TestAgentClient.ConnectAsync(_hub.Channel(), AgentHubFactory.Token, "outside-1", capacity: 1, runsFromBefore: 1, [("zone", "outside")]);
+        await using var agent = await TestAgentClient.ConnectAsync(_hub.Channel(), HubFactory.AgentToken, "outside-1", capacity: 1, runsFromBefore: 1, [("zone", "outside")]);
         await agent.NextAsync(Kind.Welcome);
 
         await http.PostProbeAsync("""{"all":true}""");
@@ -281,7 +280,7 @@ public sealed class AgentHubServiceTests : IDisposable
 
         // The same agent (same id) comes back and delivers the result it kept on disk.
         await using var again = await TestAgentClient.ConnectAsync(
-            _hub.Channel(), AgentHubFactory.Token, "outside-1", 2, runsFromBefore: 0, [("zone", "outside")], agentId: first.Id, agentKey: first.Key);
+            _hub.Channel(), HubFactory.AgentToken, "outside-1", 2, runsFromBefore: 0, [("zone", "outside")], agentId: first.Id, agentKey: first.Key);
         await again.NextAsync(Kind.Welcome);
         await again.SendAsync(new AgentMessage { Result = ProbeWire.ToCompleted(runId, Passed("kept on disk"), DateTimeOffset.UtcNow) });
 

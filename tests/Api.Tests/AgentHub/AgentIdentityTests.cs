@@ -15,7 +15,7 @@ public sealed class AgentIdentityTests : IDisposable
     private const string SoloToken = "solo-token-9f8e7d6c5b4a";
     private const string OtherFleetToken = "other-fleet-token-1a2b3c4d";
 
-    private readonly AgentHubFactory _hub = new(new()
+    private readonly HubFactory _hub = HubFactory.WithRemoteAgents(new()
     {
         ["Hub:AgentTokens:solo"] = SoloToken,
         ["Hub:EnrollmentTokens:other"] = OtherFleetToken,
@@ -23,10 +23,10 @@ public sealed class AgentIdentityTests : IDisposable
 
     public void Dispose() => _hub.Dispose();
 
-    private Task<TestAgentClient> Connect(string name, string token = AgentHubFactory.Token, string? agentId = null, string? agentKey = null) =>
+    private Task<TestAgentClient> Connect(string name, string token = HubFactory.AgentToken, string? agentId = null, string? agentKey = null) =>
         TestAgentClient.ConnectAsync(_hub.Channel(), token, name, 2, runsFromBefore: 0, [("zone", "outside")], agentId, agentKey);
 
-    private async Task<TestAgentClient> ConnectWelcomed(string name, string token = AgentHubFactory.Token, string? agentId = null, string? agentKey = null)
+    private async Task<TestAgentClient> ConnectWelcomed(string name, string token = HubFactory.AgentToken, string? agentId = null, string? agentKey = null)
     {
         var agent = await Connect(name, token, agentId, agentKey);
         await agent.NextAsync(Kind.Welcome);
@@ -132,7 +132,7 @@ public sealed class AgentIdentityTests : IDisposable
     [Fact]
     public async Task AnAgentWithoutAKey_IsToldToUpgrade()
     {
-        var headers = new Metadata { { "authorization", $"Bearer {AgentHubFactory.Token}" } };
+        var headers = new Metadata { { "authorization", $"Bearer {HubFactory.AgentToken}" } };
         using var call = new Contracts.V1.AgentHub.AgentHubClient(_hub.Channel()).Connect(headers, cancellationToken: TestContext.Current.CancellationToken);
         await call.RequestStream.WriteAsync(new AgentMessage { Hello = new Hello { AgentId = "old-agent", Name = "old", Version = "0.9", Capacity = 1 } }, TestContext.Current.CancellationToken);
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using SmtpProbeHub.Api.Tests.Support;
 using SmtpProbeHub.Contracts.Mapping;
 using SmtpProbeHub.Contracts.V1;
 using SmtpProbeHub.Probe.Model;
@@ -9,13 +10,13 @@ namespace SmtpProbeHub.Api.Tests.AgentHub;
 /// <summary>An agent speaks for its own runs only: progress, results and rejections naming another agent's run are dropped and counted.</summary>
 public sealed class ForeignRunTests : IDisposable
 {
-    private readonly AgentHubFactory _hub = new();
+    private readonly HubFactory _hub = HubFactory.WithRemoteAgents();
 
     public void Dispose() => _hub.Dispose();
 
     private async Task<TestAgentClient> Connect(string name)
     {
-        var agent = await TestAgentClient.ConnectAsync(_hub.Channel(), AgentHubFactory.Token, name, 2, ("zone", "outside"));
+        var agent = await TestAgentClient.ConnectAsync(_hub.Channel(), HubFactory.AgentToken, name, 2, ("zone", "outside"));
         await agent.NextAsync(Kind.Welcome);
         return agent;
     }
@@ -84,7 +85,7 @@ public sealed class ForeignRunTests : IDisposable
         Assert.Equal(1, await DroppedAsync("result"));
 
         // The agent it was assigned to delivers what it kept: that one is stored.
-        await using var back = await TestAgentClient.ConnectAsync(_hub.Channel(), AgentHubFactory.Token, "victim", 2, 0, [("zone", "outside")], victimId, victimKey);
+        await using var back = await TestAgentClient.ConnectAsync(_hub.Channel(), HubFactory.AgentToken, "victim", 2, 0, [("zone", "outside")], victimId, victimKey);
         await back.NextAsync(Kind.Welcome);
         await back.SendAsync(new AgentMessage { Result = ProbeWire.ToCompleted(runId, new ProbeResult { Verdict = Verdict.Passed, DurationMs = 3 }, DateTimeOffset.UtcNow) });
         await back.NextAsync(Kind.ResultAck);

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using SmtpProbeHub.TestSupport.Hub;
 
 namespace SmtpProbeHub.Api.Tests.AgentHub;
 
@@ -22,24 +23,10 @@ internal static class HubApi
     public static async Task<JsonElement> AgentsAsync(this HttpClient http) =>
         await SuccessBodyAsync(await http.GetAsync("/api/v1/agents", Ct));
 
-    /// <summary>Polls the probe until its single run reaches <paramref name="status"/>; returns that run.</summary>
-    public static async Task<JsonElement> WaitForRunAsync(this HttpClient http, string probeId, string status, double seconds = 15)
-    {
-        var until = DateTime.UtcNow.AddSeconds(seconds);
-        JsonElement run;
-        do
-        {
-            run = (await http.GetProbeAsync(probeId)).GetProperty("runs")[0];
-            if (run.GetProperty("status").GetString() == status)
-            {
-                return run;
-            }
-
-            await Task.Delay(50, Ct);
-        }
-        while (DateTime.UtcNow < until);
-        throw new TimeoutException($"run still {run.GetProperty("status")} after {seconds}s, expected {status}: {run}");
-    }
+    /// <summary>Waits, on the probe's events, until its single run reaches <paramref name="status"/>; returns that run.</summary>
+    public static async Task<JsonElement> WaitForRunAsync(this HttpClient http, string probeId, string status, double seconds = 15) =>
+        (await new HubClient(http).WaitForProbeAsync(probeId, p => p.GetProperty("runs")[0].GetProperty("status").GetString() == status, TimeSpan.FromSeconds(seconds)))
+            .GetProperty("runs")[0];
 
     // A problem (429, 404) read as a probe would fail later with a KeyNotFoundException that hides why.
     private static async Task<JsonElement> SuccessBodyAsync(HttpResponseMessage response)

@@ -42,7 +42,7 @@ public sealed class GuessingTests
     [Fact]
     public async Task WrongAgentTokens_FromOneAddress_AreThrottled_AndTheLogSaysSoOnce()
     {
-        using var hub = new AgentHubFactory();
+        using var hub = HubFactory.WithRemoteAgents();
         var codes = new List<StatusCode>();
         for (var i = 0; i < 20; i++)
         {

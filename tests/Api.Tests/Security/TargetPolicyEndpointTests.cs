@@ -56,7 +56,8 @@ public sealed class TargetPolicyEndpointTests
     public async Task PortScanThroughTheHub_EveryPortOutsideThePolicyIsRefused_NoneDispatched()
     {
         var runner = new FakeRunner();
-        await using var hub = DefaultPolicyHub(runner);
+        // A thousand POSTs from one client: a scanner with a raised per-client limit, so the policy is what refuses them.
+        await using var hub = DefaultPolicyHub(runner, new() { ["Hub:RateLimit:Burst"] = "2000", ["Hub:RateLimit:PerMinute"] = "12000" });
         var client = hub.CreateClient();
 
         var refused = 0;

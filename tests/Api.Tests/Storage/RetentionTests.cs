@@ -9,8 +9,8 @@ using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using SmtpProbeHub.Api.Storage;
 using SmtpProbeHub.Api.Storage.Retention;
-using SmtpProbeHub.Api.Tests.AgentHub;
 using SmtpProbeHub.Api.Tests.Support;
+using SmtpProbeHub.TestSupport.Waiting;
 
 namespace SmtpProbeHub.Api.Tests.Storage;
 
@@ -89,8 +89,7 @@ public sealed class RetentionTests
     public async Task Sweep_GivesTheFreedSpaceBackToTheFileSystem_AndSaysSoOnceInTheLogAndMetrics()
     {
         var clock = new FakeTimeProvider(Start);
-        var logs = new CapturedLogs();
-        await using var hub = Hub(clock, new FakeRunner(), [("MaxAgeDays", "1")], logs);
+        await using var hub = Hub(clock, new FakeRunner(), [("MaxAgeDays", "1")]);
         var client = hub.CreateClient();
         var database = new DatabaseFile(hub.DataDirectory);
         var body = JsonSerializer.Serialize(new { to = new[] { "alice@corp.test" }, message = new { body = new string('x', 60_000) } });
@@ -109,7 +108,7 @@ public sealed class RetentionTests
         Assert.Equal(0, await database.FreelistPagesAsync());
         Assert.True(await database.SizeBytesAsync() < logical - 1_000_000, $"logical size {logical:N0} → {await database.SizeBytesAsync():N0}");
         Assert.True(database.BytesOnDisk() < onDisk - 1_000_000, $"on disk {onDisk:N0} → {database.BytesOnDisk():N0}");
-        var line = Assert.Single(logs.Lines, l => l.Contains("Retention: deleted", StringComparison.Ordinal));
+        var line = Assert.Single(hub.Logs.Lines, l => l.Contains("Retention: deleted", StringComparison.Ordinal));
         Assert.Contains("deleted 20 probe(s) with 20 run(s)", line, StringComparison.Ordinal);
         var metrics = await client.GetStringAsync("/metrics", TestContext.Current.CancellationToken);
         Assert.Contains("""smtpprobehub_retention_deleted_total{table="probes"} 20""", metrics, StringComparison.Ordinal);
@@ -130,13 +129,7 @@ public sealed class RetentionTests
         Assert.Equal(HttpStatusCode.OK, await StatusOfAsync(client, id));
 
         clock.Advance(TimeSpan.FromMinutes(1));
-        var until = DateTime.UtcNow.AddSeconds(10);
-        while (await StatusOfAsync(client, id) != HttpStatusCode.NotFound && DateTime.UtcNow < until)
-        {
-            await Task.Delay(50, TestContext.Current.CancellationToken);
-        }
-
-        Assert.Equal(HttpStatusCode.NotFound, await StatusOfAsync(client, id));
+        await Eventually.TrueAsync(async () => await StatusOfAsync(client, id) == HttpStatusCode.NotFound, TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(100));
     }
 
     [Theory]
@@ -165,18 +158,14 @@ public sealed class RetentionTests
         Directory.Delete(data, recursive: true);
     }
 
-    /// <summary>The hub on <paramref name="clock"/> with these Hub:Retention settings; Information lines go to <paramref name="logs"/>.</summary>
-    private static HubFactory Hub(FakeTimeProvider clock, FakeRunner runner, (string Name, string Value)[] retention, CapturedLogs? logs = null) =>
+    /// <summary>The hub on <paramref name="clock"/> with these Hub:Retention settings.</summary>
+    private static HubFactory Hub(FakeTimeProvider clock, FakeRunner runner, (string Name, string Value)[] retention) =>
         new(runner, retention.ToDictionary(s => $"{RetentionOptions.Section}:{s.Name}", s => (string?)s.Value))
         {
             ExtraServices = services =>
             {
                 services.RemoveAll<TimeProvider>();
                 services.AddSingleton<TimeProvider>(clock);
-                if (logs is not null)
-                {
-                    services.AddLogging(b => b.AddProvider(logs).AddFilter<CapturedLogs>(null, LogLevel.Information));
-                }
             },
         };
 

@@ -1,6 +1,7 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 using SmtpProbeHub.Probe.Serialization;
+using SmtpProbeHub.TestSupport.Hub;
 
 namespace SmtpProbeHub.Api.Tests.Support;
 
@@ -18,19 +19,7 @@ internal static class HttpExtensions
     public static Task<T?> ReadAsync<T>(this HttpResponseMessage response) =>
         response.Content.ReadFromJsonAsync<T>(ProbeJson.Options, TestContext.Current.CancellationToken);
 
-    /// <summary>Polls GET /api/v1/probes/{id} until the probe is no longer running.</summary>
-    public static async Task<JsonElement> WaitForEndAsync(this HttpClient client, string id, double seconds = 15)
-    {
-        var until = DateTime.UtcNow.AddSeconds(seconds);
-        while (true)
-        {
-            var probe = await (await client.GetAsync($"/api/v1/probes/{id}", TestContext.Current.CancellationToken)).JsonAsync();
-            if (probe.GetProperty("status").GetString() != "running" || DateTime.UtcNow > until)
-            {
-                return probe;
-            }
-
-            await Task.Delay(50, TestContext.Current.CancellationToken);
-        }
-    }
+    /// <summary>The probe once it is no longer running, waited for on its events.</summary>
+    public static Task<JsonElement> WaitForEndAsync(this HttpClient client, string id, double seconds = 15) =>
+        new HubClient(client).WaitForEndAsync(id, TimeSpan.FromSeconds(seconds));
 }

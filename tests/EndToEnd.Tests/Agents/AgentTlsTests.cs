@@ -1,4 +1,5 @@
 using SmtpProbeHub.EndToEnd.Tests.Agents.Processes;
+using SmtpProbeHub.TestSupport.Hub;
 
 namespace SmtpProbeHub.EndToEnd.Tests.Agents;
 
@@ -10,7 +11,7 @@ public sealed class AgentTlsTests : IDisposable
     public void Dispose() => _ca.Dispose();
 
     private Task<HubProcess> StartTlsHubAsync() =>
-        HubProcess.StartAsync("https", $"--Hub:Grpc:CertificatePath={_ca.HubCertificate}", $"--Hub:Grpc:KeyPath={_ca.HubKey}");
+        FleetHub.StartAsync("https", $"--Hub:Grpc:CertificatePath={_ca.HubCertificate}", $"--Hub:Grpc:KeyPath={_ca.HubKey}");
 
     [Fact]
     public async Task AgentTrustingThePrivateCa_ConnectsOverTls_AndIsListed()
@@ -20,7 +21,7 @@ public sealed class AgentTlsTests : IDisposable
 
         await agent.WaitConnectedAsync();
 
-        await hub.WaitForAgentsOnlineAsync("outside-tls");
+        await hub.Client.WaitForAgentsOnlineAsync("outside-tls");
         Assert.DoesNotContain(agent.Process.Output, l => l.Contains("AllowInsecure"));
     }
 
@@ -30,9 +31,9 @@ public sealed class AgentTlsTests : IDisposable
         await using var hub = await StartTlsHubAsync();
         await using var agent = AgentProcess.Start(hub.GrpcUrl, "outside-tls", "outside");
 
-        var line = await agent.Process.WaitForLineAsync(l => l.Contains("Cannot connect"));
+        var line = (await agent.Process.WaitForLineAsync(l => l.Contains("Cannot connect"))).Text;
 
         Assert.Contains("TLS failure", line);
-        Assert.Equal(0, (await hub.GetAsync("/api/v1/agents")).GetArrayLength());
+        Assert.Equal(0, (await hub.Client.GetJsonAsync("/api/v1/agents")).GetArrayLength());
     }
 }

@@ -1,8 +1,8 @@
 using System.Net;
 using System.Text.Json;
 using SmtpProbeHub.EndToEnd.Tests.Agents.Processes;
-using SmtpProbeHub.EndToEnd.Tests.Hub;
 using SmtpProbeHub.TestSupport.Dns;
+using SmtpProbeHub.TestSupport.Hub;
 using SmtpProbeHub.TestSupport.Postfix;
 
 namespace SmtpProbeHub.EndToEnd.Tests.Agents;
@@ -19,26 +19,26 @@ public sealed class TrustBoundaryTests(PostfixInstance postfix) : IClassFixture<
     [Fact]
     public async Task ImpostorWithACopiedAgentId_IsRefused_TheRealAgentStaysOnline_AndGetsTheWork()
     {
-        await using var hub = await HubProcess.StartAsync();
+        await using var hub = await FleetHub.StartAsync();
         await using var real = AgentProcess.Start(hub.GrpcUrl, "outside-1", "outside");
-        await hub.WaitForAgentsOnlineAsync("outside-1");
+        await hub.Client.WaitForAgentsOnlineAsync("outside-1");
         var id = await real.IdAsync();
 
         // Same token, same id (its agent-id file copied), but not the real agent's key.
-        await using var impostor = AgentProcess.Start(hub.GrpcUrl, "outside-1", "outside", HubProcess.Token, id, allowLoopbackTargets: true);
-        var line = await impostor.Process.WaitForLineAsync(l => l.Contains("Cannot connect"));
+        await using var impostor = AgentProcess.Start(hub.GrpcUrl, "outside-1", "outside", FleetHub.Token, id, allowLoopbackTargets: true);
+        var line = (await impostor.Process.WaitForLineAsync(l => l.Contains("Cannot connect"))).Text;
 
         Assert.Contains("refused this agent's identity", line);
         Assert.Contains("another agent key", line);
-        var agents = (await hub.GetAsync("/api/v1/agents")).EnumerateArray().ToList();
+        var agents = (await hub.Client.GetJsonAsync("/api/v1/agents")).EnumerateArray().ToList();
         Assert.Equal("online", Assert.Single(agents).GetProperty("status").GetString());
-        var response = await hub.PostProbeAsync(
+        var response = await hub.Client.PostProbeAsync(
             $$$"""{"server":"{{{postfix.Host}}}","port":{{{postfix.Port}}},"from":"admin@test.com","to":["{{{postfix.KnownRecipient}}}"],"tls":"none","agents":{"ids":["{{{id}}}"]}}""", wait: 60);
         var run = Json(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken)).GetProperty("runs")[0];
         Assert.Equal("passed", run.GetProperty("verdict").GetString());
         Assert.Contains(real.Process.Output, l => l.Contains("ended: Completed"));
         Assert.DoesNotContain(impostor.Process.Output, l => l.Contains("started, deadline"));
-        Assert.Contains(hub.AllOutput, l => l.Contains("agent identity refused") && l.Contains(id));
+        Assert.Contains(hub.Output, l => l.Contains("agent identity refused") && l.Contains(id));
     }
 
     [Fact]
@@ -46,11 +46,11 @@ public sealed class TrustBoundaryTests(PostfixInstance postfix) : IClassFixture<
     {
         await using var target = new SilentServer();
         // The hub's policy allows loopback and every port (HubProcess), so only the agent's default policy stands in the way.
-        await using var hub = await HubProcess.StartAsync();
-        await using var agent = AgentProcess.Start(hub.GrpcUrl, "inside-1", "inside", HubProcess.Token, agentId: null, allowLoopbackTargets: false);
-        await hub.WaitForAgentsOnlineAsync("inside-1");
+        await using var hub = await FleetHub.StartAsync();
+        await using var agent = AgentProcess.Start(hub.GrpcUrl, "inside-1", "inside", FleetHub.Token, agentId: null, allowLoopbackTargets: false);
+        await hub.Client.WaitForAgentsOnlineAsync("inside-1");
 
-        var response = await hub.PostProbeAsync($$"""{"server":"{{target.Host}}","port":{{target.Port}},"to":["alice@corp.test"]}""", wait: 60);
+        var response = await hub.Client.PostProbeAsync($$"""{"server":"{{target.Host}}","port":{{target.Port}},"to":["alice@corp.test"]}""", wait: 60);
 
         var run = Json(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken)).GetProperty("runs")[0];
         Assert.Equal("connect", run.GetProperty("failedStep").GetString());
@@ -68,11 +68,11 @@ public sealed class TrustBoundaryTests(PostfixInstance postfix) : IClassFixture<
             .AddHost("scan.rebind.test", IPAddress.Loopback)
             .AddMx("rebind.test", "scan.rebind.test", 10));
         // The port is allowed, loopback is not: only the resolved address can refuse it.
-        await using var hub = await HubHost.StartAsync(
+        await using var hub = await HubProcess.StartAsync(
             $"--Hub:Targets:AllowedPorts:0={target.Port}", $"--Hub:LocalAgent:DnsServers:0={dns.EndPoint}");
 
-        var byName = await hub.PostProbeAsync($$"""{"server":"scan.rebind.test","port":{{target.Port}},"to":["alice@corp.test"]}""", "?wait=60");
-        var byMx = await hub.PostProbeAsync($$"""{"port":{{target.Port}},"to":["alice@rebind.test"]}""", "?wait=60");
+        var byName = await hub.Client.PostProbeAsync($$"""{"server":"scan.rebind.test","port":{{target.Port}},"to":["alice@corp.test"]}""", wait: 60);
+        var byMx = await hub.Client.PostProbeAsync($$"""{"port":{{target.Port}},"to":["alice@rebind.test"]}""", wait: 60);
 
         foreach (var response in new[] { byName, byMx })
         {
@@ -83,14 +83,14 @@ public sealed class TrustBoundaryTests(PostfixInstance postfix) : IClassFixture<
         }
 
         Assert.Equal(0, target.Connections);
-        var direct = await hub.PostProbeAsync($$"""{"server":"127.0.0.1","port":{{target.Port}},"to":["alice@corp.test"]}""");
+        var direct = await hub.Client.PostProbeAsync($$"""{"server":"127.0.0.1","port":{{target.Port}},"to":["alice@corp.test"]}""");
         Assert.Equal(HttpStatusCode.UnprocessableEntity, direct.StatusCode);
     }
 
     [Fact]
     public async Task RestAndSwagger_AreNotServedOnTheAgentsPort_AndTheAgentServiceNotOnTheRestPort()
     {
-        await using var hub = await HubProcess.StartAsync();
+        await using var hub = await FleetHub.StartAsync();
         // The agents' endpoint speaks HTTP/2 with prior knowledge (plaintext), as agents do.
         using var h2c = new HttpClient { DefaultRequestVersion = HttpVersion.Version20, DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact };
 

@@ -1,6 +1,8 @@
 using System.Text.Json;
 using SmtpProbeHub.EndToEnd.Tests.Agents;
 using SmtpProbeHub.EndToEnd.Tests.Agents.Processes;
+using SmtpProbeHub.TestSupport.Hub;
+using SmtpProbeHub.TestSupport.Waiting;
 
 namespace SmtpProbeHub.EndToEnd.Tests.Faults;
 
@@ -20,13 +22,14 @@ public sealed class AgentLoadFaultTests
         await using var silent = new SilentServer();
         // No grace: the hub's deadline (2 s) falls soon after the engine's banner timeout (1 s), so on a busy machine the hub
         // cancels runs the agent is still ending, and their slots must wait for the agent's word.
-        await using var hub = await HubProcess.StartAsync("http", "--Hub:Dispatch:DeadlineGraceSeconds=0");
-        await using var agent = AgentProcess.Start(hub.GrpcUrl, "outside-1", "outside", HubProcess.Token, agentId: null, allowLoopbackTargets: true, capacity);
-        await hub.WaitForAgentsOnlineAsync("outside-1");
+        // Two hundred POSTs at once, as automation with a raised per-client limit would send them (the default is 60 at once).
+        await using var hub = await FleetHub.StartAsync("http", "--Hub:Dispatch:DeadlineGraceSeconds=0", "--Hub:RateLimit:Burst=1000", "--Hub:RateLimit:PerMinute=6000");
+        await using var agent = AgentProcess.Start(hub.GrpcUrl, "outside-1", "outside", FleetHub.Token, agentId: null, allowLoopbackTargets: true, capacity);
+        await hub.Client.WaitForAgentsOnlineAsync("outside-1");
 
         var posts = Enumerable.Range(0, 200).Select(async _ =>
         {
-            var response = await hub.PostProbeAsync(
+            var response = await hub.Client.PostProbeAsync(
                 $$$"""{"server":"{{{silent.Host}}}","port":{{{silent.Port}}},"to":["alice@corp.test"],"timeouts":{"bannerSeconds":1,"totalSeconds":2}}""");
             return JsonDocument.Parse(await response.Content.ReadAsStringAsync(Ct)).RootElement.GetProperty("id").GetString()!;
         });
@@ -35,8 +38,8 @@ public sealed class AgentLoadFaultTests
         var statuses = new List<string>();
         foreach (var id in ids)
         {
-            var probe = await hub.WaitForProbeAsync(id, p => p.GetProperty("status").GetString() != "running", seconds: 120);
-            statuses.AddRange(HubProcess.RunStatuses(probe));
+            var probe = await hub.Client.WaitForProbeAsync(id, p => p.GetProperty("status").GetString() != "running", TimeSpan.FromSeconds(120));
+            statuses.AddRange(HubClient.RunStatuses(probe));
         }
 
         Assert.Equal(200, statuses.Count);
@@ -52,23 +55,19 @@ public sealed class AgentLoadFaultTests
     public async Task AFrozenAgent_ThatTheHubDeclaredLost_StopsItsDialogsAsSoonAsItResumes()
     {
         await using var silent = new SilentServer();
-        await using var hub = await HubProcess.StartAsync();
+        await using var hub = await FleetHub.StartAsync();
         await using var agent = AgentProcess.Start(hub.GrpcUrl, "outside-1", "outside");
-        await hub.WaitForAgentsOnlineAsync("outside-1");
-        var response = await hub.PostProbeAsync(
+        await hub.Client.WaitForAgentsOnlineAsync("outside-1");
+        var response = await hub.Client.PostProbeAsync(
             $$$"""{"server":"{{{silent.Host}}}","port":{{{silent.Port}}},"to":["alice@corp.test"],"timeouts":{"bannerSeconds":120,"totalSeconds":300}}""");
         var id = JsonDocument.Parse(await response.Content.ReadAsStringAsync(Ct)).RootElement.GetProperty("id").GetString()!;
-        var until = DateTime.UtcNow.AddSeconds(30);
-        while (silent.Open == 0 && DateTime.UtcNow < until)
-        {
-            await Task.Delay(100, Ct);
-        }
+        await Eventually.TrueAsync(() => silent.Open > 0, TimeSpan.FromSeconds(30));
 
         await agent.Process.SignalAsync("STOP");
         try
         {
-            var lost = await hub.WaitForProbeAsync(id, p => p.GetProperty("status").GetString() != "running", seconds: 30);
-            Assert.Equal("agentLost", HubProcess.RunStatuses(lost).Single());
+            var lost = await hub.Client.WaitForProbeAsync(id, p => p.GetProperty("status").GetString() != "running", TimeSpan.FromSeconds(30));
+            Assert.Equal("agentLost", HubClient.RunStatuses(lost).Single());
         }
         finally
         {

@@ -1,8 +1,9 @@
 using System.Net;
 using System.Text.Json;
-using SmtpProbeHub.EndToEnd.Tests.Agents.Processes;
-using SmtpProbeHub.EndToEnd.Tests.Hub;
+using SmtpProbeHub.TestSupport.Hub;
+using SmtpProbeHub.TestSupport.Processes;
 using SmtpProbeHub.TestSupport.Scripted;
+using SmtpProbeHub.TestSupport.Waiting;
 
 namespace SmtpProbeHub.EndToEnd.Tests.Faults;
 
@@ -21,24 +22,13 @@ public sealed class StorageFaultTests
     private static string Probe(ScriptedSmtpServer server, string body = "test") =>
         $$$"""{"server":"127.0.0.1","port":{{{server.Port}}},"tls":"none","to":["alice@corp.test"],"message":{"body":"{{{body}}}"}}""";
 
-    private static async Task EventuallyAsync(Func<Task<bool>> condition, double seconds, string what)
-    {
-        var until = DateTime.UtcNow.AddSeconds(seconds);
-        while (!await condition())
-        {
-            Assert.True(DateTime.UtcNow < until, $"not within {seconds} s: {what}");
-            await Task.Delay(200, Ct);
-        }
-    }
-
     [Fact]
     public async Task ReadOnlyDataDirectory_AtStart_ExitsWithCode2_AndOneLineNamingThePath()
     {
         await using var disk = await SmallDisk.MountAsync("ro,size=1m");
         var data = Path.Combine(disk.Path, "data");
 
-        await using var hub = AppProcess.Start(BuiltApps.Hub, ["--urls", "http://127.0.0.1:0", $"--Hub:DataDirectory={data}", "--Hub:Grpc:Url=http://127.0.0.1:0"],
-            new Dictionary<string, string>());
+        await using var hub = ChildProcess.Start("hub", BuiltApps.Hub, ["--urls", "http://127.0.0.1:0", $"--Hub:DataDirectory={data}", "--Hub:Grpc:Url=http://127.0.0.1:0"]);
 
         Assert.Equal(2, await hub.ExitCodeAsync());
         var line = Assert.Single(hub.Output, l => l.Contains(data, StringComparison.Ordinal));
@@ -52,14 +42,14 @@ public sealed class StorageFaultTests
         await using var disk = await SmallDisk.MountAsync("size=2m");
         await using var server = ScriptedSmtpServer.Start();
         // A 2 MB disk: the default reserve (32 MB) would refuse the first probe; a smaller one lets a few in first.
-        await using var hub = await HubHost.StartAsync($"--Hub:DataDirectory={disk.Path}", "--Hub:Storage:MinFreeMegabytes=0.5");
+        await using var hub = await HubProcess.StartAsync(new HubProcessOptions { DataDirectory = disk.Path, Arguments = ["--Hub:Storage:MinFreeMegabytes=0.5"] });
         var body = new string('x', 200) + string.Concat(Enumerable.Repeat("\\n" + new string('y', 900), 300));
 
         var accepted = new List<string>();
         HttpResponseMessage? refused = null;
         for (var i = 0; i < 60 && refused is null; i++)
         {
-            var response = await hub.PostProbeAsync(Probe(server, body), "?wait=30");
+            var response = await hub.Client.PostProbeAsync(Probe(server, body), wait: 30);
             Assert.True(response.StatusCode is HttpStatusCode.OK or HttpStatusCode.Accepted or HttpStatusCode.ServiceUnavailable,
                 $"{(int)response.StatusCode}: {await response.Content.ReadAsStringAsync(Ct)}");
             if (response.StatusCode == HttpStatusCode.ServiceUnavailable)
@@ -96,31 +86,31 @@ public sealed class StorageFaultTests
         }
 
         // The free space is looked at once a second at most.
-        await EventuallyAsync(async () => (await hub.Http.GetAsync("/health/ready", Ct)).StatusCode == HttpStatusCode.ServiceUnavailable, 10, "not ready while full");
-        var again = await hub.PostProbeAsync(Probe(server), "?wait=30");
+        await Eventually.TrueAsync(async () => (await hub.Http.GetAsync("/health/ready", Ct)).StatusCode == HttpStatusCode.ServiceUnavailable, TimeSpan.FromSeconds(10), explain: () => "not ready while full");
+        var again = await hub.Client.PostProbeAsync(Probe(server), wait: 30);
         Assert.Equal(HttpStatusCode.ServiceUnavailable, again.StatusCode);
 
         File.Delete(filler);
         await disk.RemountAsync("size=64m");
 
-        await EventuallyAsync(async () => (await hub.Http.GetAsync("/health/ready", Ct)).IsSuccessStatusCode, 30, "ready again");
+        await Eventually.TrueAsync(async () => (await hub.Http.GetAsync("/health/ready", Ct)).IsSuccessStatusCode, TimeSpan.FromSeconds(30), explain: () => "ready again");
         foreach (var id in accepted)
         {
-            await EventuallyAsync(async () => (await hub.GetJsonAsync($"/api/v1/probes/{id}")).GetProperty("status").GetString() == "completed", 60, $"probe {id} completed");
+            await hub.Client.WaitForProbeAsync(id, p => p.GetProperty("status").GetString() == "completed", TimeSpan.FromSeconds(60));
         }
 
         var metrics = await hub.Http.GetStringAsync("/metrics", Ct);
         Assert.DoesNotContain("status=\"canceled\"", metrics);
         Assert.Contains("smtpprobehub_runs_in_flight 0", metrics);
-        Assert.Equal(HttpStatusCode.OK, (await hub.PostProbeAsync(Probe(server), "?wait=30")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await hub.Client.PostProbeAsync(Probe(server), wait: 30)).StatusCode);
     }
 
     [Fact]
     public async Task DatabaseDeletedUnderTheRunningHub_IsNoticed_ProbesAreRefusedWith503_AndReadinessFails()
     {
         await using var server = ScriptedSmtpServer.Start();
-        await using var hub = await HubHost.StartAsync();
-        Assert.Equal(HttpStatusCode.OK, (await hub.PostProbeAsync(Probe(server), "?wait=30")).StatusCode);
+        await using var hub = await HubProcess.StartAsync();
+        Assert.Equal(HttpStatusCode.OK, (await hub.Client.PostProbeAsync(Probe(server), wait: 30)).StatusCode);
         var connections = server.ConnectionCount;
 
         foreach (var file in Directory.GetFiles(hub.DataDirectory, "smtpprobehub.db*"))
@@ -130,7 +120,7 @@ public sealed class StorageFaultTests
 
         var ready = await hub.Http.GetAsync("/health/ready", Ct);
         Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);
-        var refused = await hub.PostProbeAsync(Probe(server), "?wait=30");
+        var refused = await hub.Client.PostProbeAsync(Probe(server), wait: 30);
         Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
         Assert.Contains("deleted", (await JsonAsync(refused)).GetProperty("detail").GetString());
         Assert.Equal(connections, server.ConnectionCount);
@@ -141,19 +131,19 @@ public sealed class StorageFaultTests
     public async Task HubKilledWith50RunsInFlight_EveryRunEndsOnceAfterTheRestart_NoneStaysRunning()
     {
         await using var silent = ScriptedSmtpServer.Start(s => s.Banner = ScriptedReply.Never());
-        await using var hub = await HubHost.StartAsync();
+        await using var hub = await HubProcess.StartAsync();
         var ids = new List<string>();
         for (var i = 0; i < 50; i++)
         {
-            var response = await hub.PostProbeAsync($$$"""{"server":"127.0.0.1","port":{{{silent.Port}}},"to":["alice@corp.test"],"timeouts":{"bannerSeconds":300,"totalSeconds":600}}""");
+            var response = await hub.Client.PostProbeAsync($$$"""{"server":"127.0.0.1","port":{{{silent.Port}}},"to":["alice@corp.test"],"timeouts":{"bannerSeconds":300,"totalSeconds":600}}""");
             ids.Add((await JsonAsync(response)).GetProperty("id").GetString()!);
         }
 
-        await EventuallyAsync(() => Task.FromResult(silent.ConnectionCount == 50), 60, "50 dialogs open");
+        await Eventually.TrueAsync(() => Task.FromResult(silent.ConnectionCount == 50), TimeSpan.FromSeconds(60), explain: () => "50 dialogs open");
         await hub.KillAsync();
         await hub.StartAgainAsync();
 
-        var page = await hub.GetJsonAsync("/api/v1/probes?pageSize=100");
+        var page = await hub.Client.GetJsonAsync("/api/v1/probes?pageSize=100");
         Assert.Equal(50, page.GetProperty("total").GetInt32());
         foreach (var probe in page.GetProperty("items").EnumerateArray())
         {

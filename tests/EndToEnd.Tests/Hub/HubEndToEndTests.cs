@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using SmtpProbeHub.TestSupport.Hub;
 using SmtpProbeHub.TestSupport.Postfix;
 using SmtpProbeHub.TestSupport.Scripted;
 
@@ -16,10 +17,10 @@ public sealed class HubEndToEndTests(PostfixInstance postfix) : IClassFixture<Po
     [Fact]
     public async Task KbSequence_AgainstRealPostfix_Answers200Passed_WithTheKbReplyCodes()
     {
-        await using var hub = await HubHost.StartAsync();
+        await using var hub = await HubProcess.StartAsync();
 
         // tls=none: the KB's plain sequence (with STARTTLS the dialog has extra steps, tested in the engine's tests).
-        var response = await hub.PostProbeAsync(KbRequest(",\"tls\":\"none\""), "?wait=30");
+        var response = await hub.Client.PostProbeAsync(KbRequest(",\"tls\":\"none\""), wait: 30);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var probe = JsonDocument.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken)).RootElement;
@@ -38,8 +39,8 @@ public sealed class HubEndToEndTests(PostfixInstance postfix) : IClassFixture<Po
     [Fact]
     public async Task Events_OverSse_ShowEachStepAsItHappensThenTheEnd()
     {
-        await using var hub = await HubHost.StartAsync();
-        var accepted = await hub.PostProbeAsync(KbRequest());
+        await using var hub = await HubProcess.StartAsync();
+        var accepted = await hub.Client.PostProbeAsync(KbRequest());
         Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
         var location = accepted.Headers.Location!.OriginalString;
 
@@ -74,19 +75,19 @@ public sealed class HubEndToEndTests(PostfixInstance postfix) : IClassFixture<Po
     {
         // A server that accepts the connection and never greets: the run stays in flight until the crash.
         await using var silent = ScriptedSmtpServer.Start(s => s.Banner = ScriptedReply.Never());
-        await using var hub = await HubHost.StartAsync();
-        var done = await hub.PostProbeAsync(KbRequest(), "?wait=30");
+        await using var hub = await HubProcess.StartAsync();
+        var done = await hub.Client.PostProbeAsync(KbRequest(), wait: 30);
         var doneId = JsonDocument.Parse(await done.Content.ReadAsStringAsync(TestContext.Current.CancellationToken)).RootElement.GetProperty("id").GetString();
-        var hanging = await hub.PostProbeAsync($$$"""{"server":"127.0.0.1","port":{{{silent.Port}}},"to":["alice@corp.test"],"timeouts":{"bannerSeconds":300,"totalSeconds":600}}""");
+        var hanging = await hub.Client.PostProbeAsync($$$"""{"server":"127.0.0.1","port":{{{silent.Port}}},"to":["alice@corp.test"],"timeouts":{"bannerSeconds":300,"totalSeconds":600}}""");
         var hangingId = JsonDocument.Parse(await hanging.Content.ReadAsStringAsync(TestContext.Current.CancellationToken)).RootElement.GetProperty("id").GetString();
-        await WaitUntilAsync(async () => (await hub.GetJsonAsync($"/api/v1/probes/{hangingId}")).GetProperty("runs")[0].GetProperty("status").GetString() == "running");
+        await hub.Client.WaitForProbeAsync(hangingId!, p => HubClient.RunStatuses(p).Single() == "running");
 
         await hub.KillAsync();
         await hub.StartAgainAsync();
 
-        var survived = await hub.GetJsonAsync($"/api/v1/probes/{doneId}");
+        var survived = await hub.Client.GetJsonAsync($"/api/v1/probes/{doneId}");
         Assert.Equal("passed", survived.GetProperty("runs")[0].GetProperty("verdict").GetString());
-        var interrupted = await hub.GetJsonAsync($"/api/v1/probes/{hangingId}");
+        var interrupted = await hub.Client.GetJsonAsync($"/api/v1/probes/{hangingId}");
         Assert.Equal("completed", interrupted.GetProperty("status").GetString());
         Assert.Equal("agentLost", interrupted.GetProperty("runs")[0].GetProperty("status").GetString());
         Assert.Equal("hub.restarted", interrupted.GetProperty("runs")[0].GetProperty("diagnosis").GetProperty("code").GetString());
@@ -96,10 +97,10 @@ public sealed class HubEndToEndTests(PostfixInstance postfix) : IClassFixture<Po
     [Fact]
     public async Task CrLfInjection_Answers400_AndNoConnectionReachesPostfix()
     {
-        await using var hub = await HubHost.StartAsync();
+        await using var hub = await HubProcess.StartAsync();
         var connectsBefore = postfix.Log.ReadLines().Count(l => l.Contains(": connect from", StringComparison.Ordinal));
 
-        var response = await hub.PostProbeAsync($$"""{"server":"{{postfix.Host}}","port":{{postfix.Port}},"from":"a@b.c\r\nRCPT TO:<x@y.z>","to":["alice@corp.test"]}""", "?wait=10");
+        var response = await hub.Client.PostProbeAsync($$"""{"server":"{{postfix.Host}}","port":{{postfix.Port}},"from":"a@b.c\r\nRCPT TO:<x@y.z>","to":["alice@corp.test"]}""", wait: 10);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
@@ -107,16 +108,16 @@ public sealed class HubEndToEndTests(PostfixInstance postfix) : IClassFixture<Po
         Assert.True(problem.GetProperty("errors").TryGetProperty("from", out _));
         await Task.Delay(1000, TestContext.Current.CancellationToken);
         Assert.Equal(connectsBefore, postfix.Log.ReadLines().Count(l => l.Contains(": connect from", StringComparison.Ordinal)));
-        Assert.Equal(0, (await hub.GetJsonAsync("/api/v1/probes")).GetProperty("total").GetInt32());
+        Assert.Equal(0, (await hub.Client.GetJsonAsync("/api/v1/probes")).GetProperty("total").GetInt32());
     }
 
     [Fact]
     public async Task StartedFromAnotherDirectory_KeepsItsShippedDefaults()
     {
         var elsewhere = Directory.CreateTempSubdirectory("e2e-hub-cwd-").FullName;
-        await using var hub = await HubHost.StartInAsync(elsewhere);
+        await using var hub = await HubProcess.StartAsync(new HubProcessOptions { WorkingDirectory = elsewhere });
 
-        var response = await hub.PostProbeAsync(KbRequest(",\"tls\":\"none\""), "?wait=30");
+        var response = await hub.Client.PostProbeAsync(KbRequest(",\"tls\":\"none\""), wait: 30);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         // appsettings.json beside the binary sets EF Core and ASP.NET Core to Warning; without it every SQL
@@ -129,45 +130,33 @@ public sealed class HubEndToEndTests(PostfixInstance postfix) : IClassFixture<Po
     [Fact]
     public async Task Startup_SaysWhereSwaggerUiIs_AndThatWithoutKeysOnlyLoopbackIsServed()
     {
-        await using var hub = await HubHost.StartAsync();
+        await using var hub = await HubProcess.StartAsync();
 
-        await WaitUntilAsync(() => Task.FromResult(hub.Output.Any(l => l.Contains($"Swagger UI: http://localhost:{hub.Port}/swagger", StringComparison.Ordinal))));
+        Assert.Contains(hub.Output, l => l.Contains($"Swagger UI: http://localhost:{hub.RestPort}/swagger", StringComparison.Ordinal));
         Assert.Contains(hub.Output, l => l.Contains("serving loopback clients only", StringComparison.Ordinal));
         var ui = await hub.Http.GetAsync("/swagger/index.html", TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.OK, ui.StatusCode);
         Assert.True(File.Exists(Path.Combine(hub.DataDirectory, "smtpprobehub.db")));
     }
-
     [Fact]
     public async Task Startup_OfAConfiguredHub_LogsNoWarning_AndNamesItsPorts()
     {
         // Keys and an agent token: the hub's own start-up warnings (no key, no token) have nothing to say. Whatever is
         // left would be the framework's, like Kestrel's "Overriding address(es)" when endpoints are bound by hand.
-        await using var hub = await HubHost.StartAsync("--Hub:ApiKeys:0=e2e-api-key-0123456789", "--Hub:EnrollmentTokens:e2e=e2e-agent-token-0123456789");
+        await using var hub = await HubProcess.StartAsync("--Hub:ApiKeys:0=e2e-api-key-0123456789", "--Hub:EnrollmentTokens:e2e=e2e-agent-token-0123456789");
 
-        await WaitUntilAsync(() => Task.FromResult(HubBanner.GrpcPort(hub.Output) is not null && HubBanner.RestPort(hub.Output) is not null));
         Assert.DoesNotContain(hub.Output, l => l.StartsWith("warn", StringComparison.Ordinal) || l.StartsWith("fail", StringComparison.Ordinal));
         Assert.DoesNotContain(hub.Output, l => l.Contains("Overriding", StringComparison.Ordinal));
-        Assert.NotEqual(hub.Port, HubBanner.GrpcPort(hub.Output));
+        Assert.NotEqual(hub.RestPort, hub.GrpcPort);
     }
 
     [Fact]
     public async Task Startup_WithAnEmptyAgentsUrl_BindsNoAgentEndpoint()
     {
-        await using var hub = await HubHost.StartAsync("--Hub:Grpc:Url=");
+        await using var hub = await HubProcess.StartAsync(new HubProcessOptions { AgentEndpoint = false });
 
         Assert.Contains(hub.Output, l => l.Contains("Remote agents off", StringComparison.Ordinal));
         Assert.Null(HubBanner.GrpcPort(hub.Output));
         Assert.DoesNotContain(hub.Output, l => l.Contains("Overriding", StringComparison.Ordinal));
-    }
-
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition, double seconds = 20)
-    {
-        var until = DateTime.UtcNow.AddSeconds(seconds);
-        while (!await condition())
-        {
-            Assert.True(DateTime.UtcNow < until, "condition not met in time");
-            await Task.Delay(100, TestContext.Current.CancellationToken);
-        }
     }
 }

@@ -1,4 +1,5 @@
 using Microsoft.Playwright;
+using SmtpProbeHub.TestSupport.Hub;
 
 namespace SmtpProbeHub.EndToEnd.Tests.Hub;
 
@@ -10,7 +11,7 @@ public sealed class SwaggerBrowserTests
     [Fact]
     public async Task SwaggerUi_AuthorizeThenTryItOutOnCreateProbe_Shows202()
     {
-        await using var hub = await HubHost.StartAsync($"--Hub:ApiKeys:0={Key}");
+        await using var hub = await HubProcess.StartAsync($"--Hub:ApiKeys:0={Key}");
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
@@ -50,7 +51,7 @@ public sealed class SwaggerBrowserTests
         Assert.DoesNotContain(hub.Output, line => line.Contains(Key, StringComparison.Ordinal));
     }
 
-    private static async Task<string> WithKeyAsync(HubHost hub, string path)
+    private static async Task<string> WithKeyAsync(HubProcess hub, string path)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, path);
         request.Headers.Add("X-Api-Key", Key);

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using SmtpProbeHub.TestSupport.Netns;
 using SmtpProbeHub.TestSupport.Peers;
+using SmtpProbeHub.TestSupport.Processes;
 
 namespace SmtpProbeHub.EndToEnd.Tests.Netns;
 
@@ -122,7 +123,7 @@ public sealed class NetworkTopologyTests
         // A leftover as a killed run leaves it: our name pattern, a process inside, and no live owner.
         var leftover = $"sph-{Convert.ToHexStringLower(Guid.NewGuid().ToByteArray()[..4])}-corp";
         await ProcessRunner.RunCheckedAsync("/usr/sbin/ip", ["netns", "add", leftover], Quick);
-        var orphan = NamespaceProcess.Start("orphan", leftover, "/bin/sleep", ["600"]);
+        var orphan = ChildProcess.Start("orphan", "/bin/sleep", ["600"], networkNamespace: leftover);
         try
         {
             await using var topology = await NetworkTopology.CreateAsync();

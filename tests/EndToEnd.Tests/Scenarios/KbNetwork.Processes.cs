@@ -1,6 +1,9 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
-using SmtpProbeHub.EndToEnd.Tests.Agents.Processes;
+using SmtpProbeHub.TestSupport.Hub;
 using SmtpProbeHub.TestSupport.Netns;
+using SmtpProbeHub.TestSupport.Processes;
+using SmtpProbeHub.TestSupport.Waiting;
 
 namespace SmtpProbeHub.EndToEnd.Tests.Scenarios;
 
@@ -16,9 +19,8 @@ public sealed partial class KbNetwork
         var data = Path.Combine(_root, "hub");
         Directory.CreateDirectory(data);
         // The content root is the hub's own folder (its appsettings.json), as for an installed hub.
-        var hub = Topology.Start("hub", Topology.Router, "dotnet", [BuiltApps.Hub], new Dictionary<string, string>
+        var hub = Topology.Start("hub", Topology.Router, BuiltApps.Hub, [], new Dictionary<string, string>
         {
-            ["ASPNETCORE_ENVIRONMENT"] = "Production",
             ["DOTNET_NOLOGO"] = "1",
             ["Hub__DataDirectory"] = data,
             ["Hub__ApiKeys__0"] = ApiKey,
@@ -27,19 +29,17 @@ public sealed partial class KbNetwork
             // REST on one port; gRPC for the agents on its own (plaintext HTTP/2: the test's private networks).
             ["ASPNETCORE_URLS"] = $"http://0.0.0.0:{HubHttpPort}",
             ["Hub__Grpc__Url"] = $"http://0.0.0.0:{HubGrpcPort}",
-            ["Logging__Console__FormatterName"] = "simple",
-            ["Logging__Console__FormatterOptions__SingleLine"] = "true",
-        }, Path.GetDirectoryName(BuiltApps.Hub));
+        });
         _processes.Add(hub);
         // The test talks to the hub from inside the router namespace, on its loopback.
-        Hub = new HubClient(Topology.Router, new Uri($"http://127.0.0.1:{HubHttpPort}"), ApiKey);
+        Hub = new HubClient(new Uri($"http://127.0.0.1:{HubHttpPort}"), NamespaceSockets.HttpHandler(Topology.Router), ApiKey);
     }
 
     private void StartAgent(string name, string zone, string ns, string hubAddress, string dns)
     {
         var data = Path.Combine(_root, name);
         Directory.CreateDirectory(data);
-        _processes.Add(Topology.Start(name, ns, "dotnet", [BuiltApps.Agent], new Dictionary<string, string>
+        _processes.Add(Topology.Start(name, ns, BuiltApps.Agent, [], new Dictionary<string, string>
         {
             ["DOTNET_NOLOGO"] = "1",
             ["Agent__HubUrl"] = $"http://{hubAddress}:{HubGrpcPort}",
@@ -53,42 +53,37 @@ public sealed partial class KbNetwork
             // default): listed, as an operator lists the mail server for an agent installed on it.
             ["Agent__Targets__AllowedNetworks__0"] = $"{TopologyAddresses.CorpMail}/32",
             ["Agent__Targets__AllowedNetworks__1"] = $"{TopologyAddresses.InternetMail}/32",
-            ["Logging__Console__FormatterName"] = "simple",
-            ["Logging__Console__FormatterOptions__SingleLine"] = "true",
-        }, Path.GetDirectoryName(BuiltApps.Agent)));
+        }));
     }
 
-    private async Task WaitForAgentsAsync()
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        var last = "";
-        while (DateTime.UtcNow < deadline)
-        {
-            if (_processes.FirstOrDefault(p => p.HasExited) is { } exited)
+    private Task WaitForAgentsAsync() =>
+        Eventually.ReadAsync(
+            async () =>
             {
-                throw new InvalidOperationException($"{exited.Name} exited during start.");
-            }
-
-            try
-            {
-                var agents = (await Hub.GetNodeAsync("/api/v1/agents", CancellationToken.None)).AsArray();
-                last = agents.ToJsonString();
-                var zones = agents.Where(a => (string?)a!["status"] == "online").Select(a => (string?)a!["labels"]?["zone"]).ToHashSet();
-                if (zones.Contains("inside") && zones.Contains("outside"))
+                if (_processes.FirstOrDefault(p => p.HasExited) is { } exited)
                 {
-                    return;
+                    throw new InvalidOperationException($"{exited.Name} exited during start.");
                 }
-            }
-            catch (Exception e) when (e is HttpRequestException or InvalidOperationException or TaskCanceledException)
-            {
-                last = e.Message;
-            }
 
-            await Task.Delay(250);
-        }
+                try
+                {
+                    return (await Hub.GetJsonAsync("/api/v1/agents")).ToString();
+                }
+                catch (Exception e) when (e is HttpRequestException or InvalidOperationException or TaskCanceledException)
+                {
+                    return e.Message;
+                }
+            },
+            last => last.StartsWith('[') && OnlineZones(last).IsSupersetOf(["inside", "outside"]),
+            TimeSpan.FromSeconds(60), TimeSpan.FromMilliseconds(500),
+            () => "The inside and outside agents were not both online at the hub.");
 
-        throw new InvalidOperationException($"The inside and outside agents were not both online at the hub within 60 s (last: {last}).");
-    }
+    private static HashSet<string?> OnlineZones(string agents) =>
+    [
+        .. JsonDocument.Parse(agents).RootElement.EnumerateArray()
+            .Where(a => a.GetProperty("status").GetString() == "online")
+            .Select(a => a.TryGetProperty("labels", out var labels) && labels.TryGetProperty("zone", out var zone) ? zone.GetString() : null),
+    ];
 
     /// <summary>The KB test against the recipient domain's MX, from every agent, with a short connect timeout.</summary>
     internal static JsonObject KbRequest() => new()

@@ -1,8 +1,10 @@
 using System.Text;
 using System.Text.Json.Nodes;
 using SmtpProbeHub.TestSupport.Dns;
+using SmtpProbeHub.TestSupport.Hub;
 using SmtpProbeHub.TestSupport.Netns;
 using SmtpProbeHub.TestSupport.Postfix;
+using SmtpProbeHub.TestSupport.Processes;
 
 namespace SmtpProbeHub.EndToEnd.Tests.Scenarios;
 
@@ -17,7 +19,7 @@ public sealed partial class KbNetwork : IAsyncLifetime
 {
     private const string ApiKey = "scenario-api-key";
     private readonly string _root = Path.Combine(Path.GetTempPath(), $"sph-scenarios-{Guid.NewGuid():n}");
-    private readonly List<NamespaceProcess> _processes = [];
+    private readonly List<ChildProcess> _processes = [];
     private NetworkTopology? _topology;
     private PostfixInstance? _postfix;
     private DnsmasqInstance? _corpDns;
@@ -122,7 +124,7 @@ public sealed partial class KbNetwork : IAsyncLifetime
         var text = new StringBuilder();
         foreach (var process in _processes)
         {
-            var output = process.Output;
+            var output = process.Text;
             text.AppendLine($"--- {process.Name} ({(process.HasExited ? "exited" : "running")}), last output:");
             text.AppendLine(output.Length > 6000 ? output[^6000..] : output);
         }

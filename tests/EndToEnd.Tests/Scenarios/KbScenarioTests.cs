@@ -163,7 +163,7 @@ public sealed class KbScenarioTests(KbNetwork network) : IClassFixture<KbNetwork
     private async Task<JsonObject> ProbeAsync(string scenario, JsonObject? request = null)
     {
         request ??= KbNetwork.KbRequest();
-        var probe = await network.Hub.RunProbeAsync(request, waitSeconds: 45, Ct);
+        var probe = JsonNode.Parse((await network.Hub.RunProbeAsync(request.ToJsonString(), waitSeconds: 45)).GetRawText())!.AsObject();
         ScenarioRecord.Write(scenario, request, probe);
         Assert.True((string?)probe["status"] == "completed", Describe(probe));
         Assert.Equal(2, probe["runs"]!.AsArray().Count);

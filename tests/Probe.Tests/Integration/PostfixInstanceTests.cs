@@ -1,4 +1,5 @@
 using SmtpProbeHub.TestSupport.Postfix;
+using SmtpProbeHub.TestSupport.Smtp;
 
 namespace SmtpProbeHub.Probe.Tests.Integration;
 

@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Sockets;
 using SmtpProbeHub.TestSupport.Postfix;
+using SmtpProbeHub.TestSupport.Smtp;
+using SmtpProbeHub.TestSupport.Waiting;
 
 namespace SmtpProbeHub.Probe.Tests.Integration;
 
@@ -36,25 +38,14 @@ public sealed class PostfixLifecycleTests
             await postfix.ReconfigureAsync(new Dictionary<string, string> { ["smtpd_client_restrictions"] = "reject" });
 
             // reload lets running smtpd processes finish; a new process (new session) soon has the new setting.
-            var deadline = DateTime.UtcNow.AddSeconds(15);
-            IReadOnlyList<string> reply;
-            do
-            {
-                reply = await RcptAsync(postfix);
-            }
-            while (!reply[0].StartsWith("554", StringComparison.Ordinal) && DateTime.UtcNow < deadline && await Delay());
+            var reply = await Eventually.ReadAsync(() => RcptAsync(postfix), r => r[0].StartsWith("554", StringComparison.Ordinal),
+                TimeSpan.FromSeconds(15), TimeSpan.FromMilliseconds(200));
 
             Assert.StartsWith("554 5.7.1", reply[0]);
         }
 
         Assert.False(Directory.Exists(configDirectory));
         Assert.DoesNotContain(Directory.GetDirectories("/proc"), dir => HasConfig(dir, configDirectory));
-    }
-
-    private static async Task<bool> Delay()
-    {
-        await Task.Delay(200);
-        return true;
     }
 
     private static async Task<IReadOnlyList<string>> RcptAsync(PostfixInstance postfix)

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using SmtpProbeHub.TestSupport.Peers;
+using SmtpProbeHub.TestSupport.Processes;
 
 namespace SmtpProbeHub.TestSupport.Netns;
 
@@ -75,8 +76,11 @@ public sealed class NetworkTopology : IAsyncDisposable
         IpCommand.TryExecAsync(ns, timeout, file, arguments);
 
     /// <summary>Starts a long-running process in <paramref name="ns"/>; dispose it to stop it (the topology kills what is left).</summary>
-    public NamespaceProcess Start(string name, string ns, string file, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null, string? workingDirectory = null) =>
-        NamespaceProcess.Start(name, ns, file, arguments, environment, workingDirectory);
+    public ChildProcess Start(string name, string ns, string file, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null, string? workingDirectory = null) =>
+        ChildProcess.Start(name, file, arguments, environment, workingDirectory, KeptLines, ns);
+
+    // Agents and the hub log for the whole test run: the tail is what a failure message needs.
+    private const int KeptLines = 10_000;
 
     /// <summary>
     /// Tries a TCP connection from inside <paramref name="ns"/>: <see cref="SocketError.Success"/>, or how it failed

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using SmtpProbeHub.TestSupport.Waiting;
 
 namespace SmtpProbeHub.TestSupport.Postfix;
 
@@ -25,25 +26,9 @@ public sealed partial class PostfixLog(string path)
     public IReadOnlyList<string> ReadLines() => Read().Split('\n', StringSplitOptions.RemoveEmptyEntries);
 
     /// <summary>Waits until a line matches; throws with the log when none does in time.</summary>
-    public async Task<string> WaitForLineAsync(Func<string, bool> match, TimeSpan timeout, string what)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (true)
-        {
-            var line = ReadLines().FirstOrDefault(match);
-            if (line is not null)
-            {
-                return line;
-            }
-
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"No line in {Path} for {what} within {timeout.TotalSeconds:0} s. Log:{Environment.NewLine}{Read()}");
-            }
-
-            await Task.Delay(50);
-        }
-    }
+    public async Task<string> WaitForLineAsync(Func<string, bool> match, TimeSpan timeout, string what) =>
+        (await Eventually.ReadAsync(() => Task.FromResult(ReadLines().FirstOrDefault(match)), line => line is not null, timeout,
+            explain: () => $"No line in {Path} for {what}. Log:{Environment.NewLine}{Read()}"))!;
 
     /// <summary>
     /// Waits for the whole session of the client that sent <c>EHLO/HELO <paramref name="helo"/></c> (connect to

@@ -2,6 +2,7 @@ using SmtpProbeHub.Agent.Worker;
 using SmtpProbeHub.Contracts.Mapping;
 using SmtpProbeHub.Contracts.V1;
 using SmtpProbeHub.Probe.Model;
+using SmtpProbeHub.TestSupport.Waiting;
 using Kind = SmtpProbeHub.Contracts.V1.AgentMessage.KindOneofCase;
 
 namespace SmtpProbeHub.Agent.Tests.Worker.Hub;
@@ -59,7 +60,7 @@ public sealed class AgentWorkerTests : IDisposable
         Assert.Equal("run-1", progress.Progress.RunId);
         var result = await hub.State.NextAsync(Kind.Result);
         Assert.Equal(RunOutcome.Completed, result.Result.Outcome);
-        await Eventually(() => agent.Spool.Count == 0);
+        await Eventually.TrueAsync(() => agent.Spool.Count == 0);
     }
 
     /// <summary>A stand-in hub and a connected agent running run-1, which the runner holds until released.</summary>
@@ -108,7 +109,7 @@ public sealed class AgentWorkerTests : IDisposable
         hub.State.Disconnect();
 
         // The hub counts the run still going against the agent's capacity (see the hub's AgentHubServiceTests).
-        await Eventually(() => hub.State.Hellos.Count == 2);
+        await Eventually.TrueAsync(() => hub.State.Hellos.Count == 2);
         Assert.Equal(0, hub.State.Hellos.First().InFlight);
         Assert.Equal(1, hub.State.Hellos.Last().InFlight);
         runner.Release();
@@ -143,8 +144,8 @@ public sealed class AgentWorkerTests : IDisposable
 
         var resent = await restarted.State.NextAsync(Kind.Result, TimeSpan.FromSeconds(30));
         Assert.Equal("run-1", resent.Result.RunId);
-        await Eventually(() => agent.Spool.Count == 0);
-        await agent.Logs.WaitForAsync(l => l.Contains("Lost the hub") || l.Contains("Cannot connect"));
+        await Eventually.TrueAsync(() => agent.Spool.Count == 0);
+        await agent.Logs.WaitForLineAsync(l => l.Contains("Lost the hub") || l.Contains("Cannot connect"));
     }
 
     [Fact]
@@ -153,7 +154,7 @@ public sealed class AgentWorkerTests : IDisposable
         await using var hub = await FakeHub.StartAsync(Token);
         await using var agent = await RunningAgent.StartAsync(hub.Url, "wrong-token-value", _dir.Path, new FakeProbeRunner());
 
-        var line = await agent.Logs.WaitForAsync(l => l.Contains("Cannot connect"));
+        var line = await agent.Logs.WaitForLineAsync(l => l.Contains("Cannot connect"));
 
         Assert.Contains("token refused", line);
         Assert.DoesNotContain('\n', line);
@@ -169,7 +170,7 @@ public sealed class AgentWorkerTests : IDisposable
         await hub.DisposeAsync();
         await using var agent = await RunningAgent.StartAsync(url, Token, _dir.Path, new FakeProbeRunner());
 
-        var line = await agent.Logs.WaitForAsync(l => l.Contains("Cannot connect"));
+        var line = await agent.Logs.WaitForLineAsync(l => l.Contains("Cannot connect"));
 
         Assert.True(line.Contains("unreachable"), line);
     }
@@ -185,7 +186,7 @@ public sealed class AgentWorkerTests : IDisposable
         await hub.State.NextAsync(Kind.Progress);
 
         var stopping = agent.DisposeAsync().AsTask();
-        await agent.Logs.WaitForAsync(l => l.Contains("no new work"));
+        await agent.Logs.WaitForLineAsync(l => l.Contains("no new work"));
         hub.State.Send(Assign("run-2"));
 
         var rejected = await hub.State.NextAsync(Kind.Rejected);
@@ -195,15 +196,5 @@ public sealed class AgentWorkerTests : IDisposable
         Assert.Equal(RunOutcome.Canceled, result.Result.Outcome);
         Assert.Contains("shutting down", result.Result.Reason);
         await stopping.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
-    }
-
-    private static async Task Eventually(Func<bool> condition)
-    {
-        for (var i = 0; i < 300 && !condition(); i++)
-        {
-            await Task.Delay(50, TestContext.Current.CancellationToken);
-        }
-
-        Assert.True(condition());
     }
 }

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 using SmtpProbeHub.Agent.Worker;
 using SmtpProbeHub.Probe;
 
@@ -9,16 +10,16 @@ namespace SmtpProbeHub.Agent.Tests.Worker.Hub;
 /// <summary>The worker host as <c>smtpprobehub-agent run</c> builds it, with a scripted probe runner.</summary>
 internal sealed class RunningAgent : IAsyncDisposable
 {
-    private RunningAgent(IHost host, CapturedLogs logs, string dataDirectory)
+    private RunningAgent(IHost host, string dataDirectory)
     {
         Host = host;
-        Logs = logs;
         DataDirectory = dataDirectory;
     }
 
     public IHost Host { get; }
 
-    public CapturedLogs Logs { get; }
+    /// <summary>Every log record, to check what an operator would read.</summary>
+    public FakeLogCollector Logs => Host.Services.GetFakeLogCollector();
 
     public string DataDirectory { get; }
 
@@ -33,12 +34,11 @@ internal sealed class RunningAgent : IAsyncDisposable
             .. extra,
         ];
         var builder = WorkerHost.CreateBuilder(args);
-        var logs = new CapturedLogs();
-        builder.Logging.ClearProviders().AddProvider(logs);
+        builder.Logging.ClearProviders().AddFakeLogging();
         builder.Services.AddSingleton(runner);
         var host = builder.Build();
         await host.StartAsync();
-        return new RunningAgent(host, logs, dataDirectory);
+        return new RunningAgent(host, dataDirectory);
     }
 
     public async ValueTask DisposeAsync()

@@ -1,3 +1,6 @@
+using SmtpProbeHub.TestSupport.Processes;
+using SmtpProbeHub.TestSupport.Waiting;
+
 namespace SmtpProbeHub.EndToEnd.Tests.Agents.Processes;
 
 /// <summary>The built agent as a real process (<c>smtpprobehub-agent run</c>), with its own data directory.</summary>
@@ -5,7 +8,7 @@ internal sealed class AgentProcess : IAsyncDisposable
 {
     private readonly string _dataDirectory = Directory.CreateTempSubdirectory("e2e-agent-").FullName;
 
-    private AgentProcess(string name, AppProcess process)
+    private AgentProcess(string name, ChildProcess process)
     {
         Name = name;
         Process = process;
@@ -13,12 +16,12 @@ internal sealed class AgentProcess : IAsyncDisposable
 
     public string Name { get; }
 
-    public AppProcess Process { get; private set; }
+    public ChildProcess Process { get; private set; }
 
     public string DataDirectory => _dataDirectory;
 
     /// <summary>Starts <c>run --hub … --name … --label zone=…</c> with the token in the environment.</summary>
-    public static AgentProcess Start(string hubUrl, string name, string zone, string token = HubProcess.Token, params string[] extraArguments) =>
+    public static AgentProcess Start(string hubUrl, string name, string zone, string token = FleetHub.Token, params string[] extraArguments) =>
         Start(hubUrl, name, zone, token, agentId: null, allowLoopbackTargets: true, extraArguments);
 
     /// <summary>
@@ -39,7 +42,7 @@ internal sealed class AgentProcess : IAsyncDisposable
 
         // The agent's own policy must allow the tests' loopback peers too: the hub's cannot widen it.
         string[] targets = allowLoopbackTargets ? ["--Agent:Targets:AllowedPorts:0=1-65535", "--Agent:Targets:AllowedNetworks:0=127.0.0.0/8"] : [];
-        agent.Process = AppProcess.Start(BuiltApps.Agent,
+        agent.Process = ChildProcess.Start(name, BuiltApps.Agent,
         [
             "run", "--hub", hubUrl, "--name", name, "--label", $"zone={zone}", "--data-dir", agent._dataDirectory,
             "--capacity", capacity.ToString(System.Globalization.CultureInfo.InvariantCulture), "--Agent:DrainSeconds=5", .. targets, .. extraArguments,
@@ -51,15 +54,11 @@ internal sealed class AgentProcess : IAsyncDisposable
     public async Task<string> IdAsync()
     {
         var path = Path.Combine(_dataDirectory, "agent-id");
-        for (var i = 0; i < 300 && !File.Exists(path); i++)
-        {
-            await Task.Delay(100, TestContext.Current.CancellationToken);
-        }
-
+        await Eventually.TrueAsync(() => File.Exists(path), TimeSpan.FromSeconds(30));
         return (await File.ReadAllTextAsync(path, TestContext.Current.CancellationToken)).Trim();
     }
 
-    public Task WaitConnectedAsync() => Process.WaitForLineAsync(l => l.Contains("Connected to hub"), 30);
+    public Task WaitConnectedAsync() => Process.WaitForLineAsync(l => l.Contains("Connected to hub"), TimeSpan.FromSeconds(30));
 
     public int SpooledResults => Directory.Exists(Path.Combine(_dataDirectory, "results"))
         ? Directory.GetFiles(Path.Combine(_dataDirectory, "results"), "*.result").Length

@@ -1,9 +1,9 @@
 using System.Reflection;
 
-namespace SmtpProbeHub.EndToEnd.Tests.Agents.Processes;
+namespace SmtpProbeHub.TestSupport.Processes;
 
-/// <summary>Where the built hub and agent are: this repository's src/*/bin, same configuration as the tests.</summary>
-internal static class BuiltApps
+/// <summary>Where this repository is, and its built hub and agent (src/*/bin, the same configuration as the code asking).</summary>
+public static class BuiltApps
 {
     private static readonly Lazy<string> Root = new(() =>
     {
@@ -18,12 +18,14 @@ internal static class BuiltApps
         throw new InvalidOperationException($"SmtpProbeHub.sln not found above {AppContext.BaseDirectory}");
     });
 
-    private static string Configuration =>
-        typeof(BuiltApps).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
+    public static string RepositoryRoot => Root.Value;
 
     public static string Hub => Dll("Api");
 
     public static string Agent => Dll("Agent");
+
+    private static string Configuration =>
+        typeof(BuiltApps).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
 
     private static string Dll(string project)
     {

@@ -1,12 +1,12 @@
 using System.Text.RegularExpressions;
 
-namespace SmtpProbeHub.EndToEnd.Tests.Hub;
+namespace SmtpProbeHub.TestSupport.Hub;
 
 /// <summary>
 /// The ports a hub started on port 0 actually bound, read from its start-up banner ("Swagger UI: http://localhost:N/swagger",
 /// "Agent endpoint (gRPC): http://127.0.0.1:N"): tests never pick a free port and hope it is still free when the hub binds it.
 /// </summary>
-internal static partial class HubBanner
+public static partial class HubBanner
 {
     public static int? RestPort(IEnumerable<string> lines) => Port(lines, SwaggerLine());
 
