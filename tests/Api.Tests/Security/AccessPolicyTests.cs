@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using SmtpProbeHub.Api.Security;
-using SmtpProbeHub.Api.Tests.AgentHub;
+using SmtpProbeHub.Api.Tests.Support;
 
 namespace SmtpProbeHub.Api.Tests.Security;
 
@@ -23,7 +23,7 @@ public sealed class AccessPolicyTests
     public void EveryEndpoint_IsNamedAnonymous_OrRequiresAnAccessPolicy()
     {
         // The agent hub's factory: its gRPC service is mapped, so its endpoints are enumerated too.
-        using var hub = new AgentHubFactory();
+        using var hub = HubFactory.WithRemoteAgents();
         _ = hub.Server;
         var endpoints = hub.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>().ToList();
 
