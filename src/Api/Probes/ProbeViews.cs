@@ -44,25 +44,11 @@ internal static class ProbeViews
 
     public static RunView From(RunRecord run, bool withDetail = true)
     {
-        var result = run.Result;
-        return new RunView
-        {
-            Id = run.Id,
-            Agent = run.Agent,
-            Status = run.Status,
-            Verdict = result?.Verdict,
-            FailedStep = result?.FailedStep,
-            Diagnosis = run.Diagnosis,
-            Server = result?.Server,
-            DurationMs = result?.DurationMs,
-            Steps = withDetail ? run.Steps : [],
-            Transcript = withDetail ? run.Transcript : [],
-            Resolution = withDetail ? result?.Resolution : null,
-            Capabilities = withDetail ? result?.Capabilities : null,
-            Tls = withDetail ? result?.Tls : null,
-            QueueId = result?.QueueId,
-            StartedAt = run.StartedAt,
-            EndedAt = run.EndedAt,
-        };
+        // What was observed comes whole from the result; a run without one shows what the hub saw before it ended.
+        var view = run.Result is { } result
+            ? new RunView(result, run.Id, run.Agent, run.Status) { Verdict = result.Verdict, DurationMs = result.DurationMs }
+            : new RunView { Id = run.Id, Agent = run.Agent, Status = run.Status, Steps = run.Steps, Transcript = run.Transcript };
+        view = view with { Diagnosis = run.Diagnosis, StartedAt = run.StartedAt, EndedAt = run.EndedAt };
+        return withDetail ? view : view with { Steps = [], Transcript = [], Resolution = null, Capabilities = null, Tls = null };
     }
 }

@@ -1,24 +1,22 @@
 namespace SmtpProbeHub.Probe.Model;
 
-/// <summary>What one probe saw: built once by the engine, stored and returned as is.</summary>
-public sealed record ProbeResult
+/// <summary>
+/// What a probe observed: the dialog, the server, DNS, EHLO and TLS. Declared once, here: the engine's
+/// <see cref="ProbeResult"/> and the hub's REST run (which adds its status and timing) both derive from it, so a field
+/// added here reaches the wire contract's JSON and the REST API without a copy to update.
+/// </summary>
+public abstract record ProbeObservations
 {
-    /// <summary>Passed when every step that ran ended as expected.</summary>
-    public required Verdict Verdict { get; init; }
-
     /// <summary>The first step that failed, or null.</summary>
     public StepName? FailedStep { get; init; }
 
-    /// <summary>Why it failed, in plain words; null when passed.</summary>
+    /// <summary>Why it failed (or why the run ended without a result), in plain words; null when passed.</summary>
     public Diagnosis? Diagnosis { get; init; }
 
     /// <summary>The server talked to (or last tried).</summary>
     public ServerEndpoint? Server { get; init; }
 
-    /// <summary>Total time, resolve to QUIT.</summary>
-    public double DurationMs { get; init; }
-
-    /// <summary>The steps in order.</summary>
+    /// <summary>The steps in order (those seen so far when a run did not complete).</summary>
     public IReadOnlyList<ProbeStep> Steps { get; init; } = [];
 
     /// <summary>Every line sent and received, and notes, in order.</summary>
@@ -35,6 +33,16 @@ public sealed record ProbeResult
 
     /// <summary>The queue id from the 250 reply to the final ".", when one was recognised.</summary>
     public string? QueueId { get; init; }
+}
+
+/// <summary>What one probe saw: built once by the engine, stored and returned as is.</summary>
+public sealed record ProbeResult : ProbeObservations
+{
+    /// <summary>Passed when every step that ran ended as expected.</summary>
+    public required Verdict Verdict { get; init; }
+
+    /// <summary>Total time, resolve to QUIT.</summary>
+    public double DurationMs { get; init; }
 }
 
 /// <summary>The overall verdict of one run.</summary>
