@@ -2,10 +2,14 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Grpc.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using SmtpProbeHub.Api.Agents;
 using SmtpProbeHub.Api.Tests.Support;
 using SmtpProbeHub.Contracts.Mapping;
 using SmtpProbeHub.Contracts.V1;
 using SmtpProbeHub.Probe.Model;
+using SmtpProbeHub.TestSupport.Waiting;
 using Kind = SmtpProbeHub.Contracts.V1.HubMessage.KindOneofCase;
 
 namespace SmtpProbeHub.Api.Tests.AgentHub;
@@ -140,16 +144,26 @@ public sealed class AgentHubServiceTests : IDisposable
     [Fact]
     public async Task HeartbeatingAgent_StaysOnline_PastTheTimeout()
     {
-        var http = _hub.CreateClient();
-        await using var agent = await Connect("outside-1");
+        // The hub's clock is the test's: 4 s of it pass, a heartbeat every 0.5 s, each taken before the clock moves on.
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var hub = HubFactory.WithRemoteAgents(clock: clock);
+        var http = hub.CreateClient();
+        await using var agent = await TestAgentClient.ConnectAsync(hub.Channel(), HubFactory.AgentToken, "outside-1", 2, ("zone", "outside"));
+        await agent.NextAsync(Kind.Welcome);
+        var registry = hub.Services.GetRequiredService<AgentRegistry>();
 
         for (var i = 0; i < 8; i++)
         {
             await agent.SendAsync(new AgentMessage { Heartbeat = new Heartbeat() });
-            await Task.Delay(500, TestContext.Current.CancellationToken);
+            await Eventually.TrueAsync(() => registry.Find(agent.Id)?.LastSeen == clock.GetUtcNow());
+            clock.Advance(TimeSpan.FromMilliseconds(500));
         }
 
         Assert.Equal("online", (await http.AgentsAsync())[0].GetProperty("status").GetString());
+
+        // The same clock, with the heartbeats stopped, takes it offline: the heartbeats above are what kept it online.
+        clock.Advance(TimeSpan.FromSeconds(4));
+        await hub.Logs.WaitForLineAsync(l => l.Contains("disconnected: no heartbeat for 3s"), 10);
     }
 
     [Fact]
