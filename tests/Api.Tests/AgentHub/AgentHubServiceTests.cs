@@ -2,10 +2,14 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Grpc.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using SmtpProbeHub.Api.Agents;
 using SmtpProbeHub.Api.Tests.Support;
 using SmtpProbeHub.Contracts.Mapping;
 using SmtpProbeHub.Contracts.V1;
 using SmtpProbeHub.Probe.Model;
+using SmtpProbeHub.TestSupport.Waiting;
 using Kind = SmtpProbeHub.Contracts.V1.HubMessage.KindOneofCase;
 
 namespace SmtpProbeHub.Api.Tests.AgentHub;
@@ -22,6 +26,14 @@ public sealed class AgentHubServiceTests : IDisposable
         var agent = await TestAgentClient.ConnectAsync(_hub.Channel(), token, name, capacity, ("zone", zone));
         await agent.NextAsync(Kind.Welcome);
         return agent;
+    }
+
+    /// <summary>Submits a probe to every agent ({"all":true}) and returns its id with the run the agent was assigned.</summary>
+    private static async Task<(string ProbeId, string RunId)> AssignedAsync(HttpClient http, TestAgentClient agent)
+    {
+        var (_, probe) = await http.PostProbeAsync("""{"all":true}""");
+        var runId = (await agent.NextAsync(Kind.Assignment)).Assignment.RunId;
+        return (probe.GetProperty("id").GetString()!, runId);
     }
 
     private static ProbeResult Passed(string line) => new()
@@ -108,15 +120,14 @@ public sealed class AgentHubServiceTests : IDisposable
     {
         var http = _hub.CreateClient();
         await using var agent = await Connect("outside-1");
-        var (_, probe) = await http.PostProbeAsync("""{"all":true}""");
-        var runId = (await agent.NextAsync(Kind.Assignment)).Assignment.RunId;
+        var (probeId, runId) = await AssignedAsync(http, agent);
 
         await agent.SendAsync(new AgentMessage { Result = ProbeWire.ToCompleted(runId, Passed("first"), DateTimeOffset.UtcNow) });
         await agent.NextAsync(Kind.ResultAck);
         await agent.SendAsync(new AgentMessage { Result = ProbeWire.ToCompleted(runId, Passed("second"), DateTimeOffset.UtcNow) });
         await agent.NextAsync(Kind.ResultAck);
 
-        var run = await http.WaitForRunAsync(probe.GetProperty("id").GetString()!, "completed");
+        var run = await http.WaitForRunAsync(probeId, "completed");
         Assert.Equal("first", run.GetProperty("transcript")[0].GetProperty("text").GetString());
     }
 
@@ -125,11 +136,10 @@ public sealed class AgentHubServiceTests : IDisposable
     {
         var http = _hub.CreateClient();
         await using var agent = await Connect("outside-1");
-        var (_, probe) = await http.PostProbeAsync("""{"all":true}""");
-        await agent.NextAsync(Kind.Assignment);
+        var (probeId, _) = await AssignedAsync(http, agent);
         var started = DateTime.UtcNow;
 
-        var run = await http.WaitForRunAsync(probe.GetProperty("id").GetString()!, "agentLost", seconds: 10);
+        var run = await http.WaitForRunAsync(probeId, "agentLost", seconds: 10);
 
         // Silence counts from the last message (the hello), so the run may end a little under 3 s after its assignment.
         Assert.InRange(DateTime.UtcNow - started, TimeSpan.FromSeconds(0.5), TimeSpan.FromSeconds(9));
@@ -140,16 +150,26 @@ public sealed class AgentHubServiceTests : IDisposable
     [Fact]
     public async Task HeartbeatingAgent_StaysOnline_PastTheTimeout()
     {
-        var http = _hub.CreateClient();
-        await using var agent = await Connect("outside-1");
+        // The hub's clock is the test's: 4 s of it pass, a heartbeat every 0.5 s, each taken before the clock moves on.
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var hub = HubFactory.WithRemoteAgents(clock: clock);
+        var http = hub.CreateClient();
+        await using var agent = await TestAgentClient.ConnectAsync(hub.Channel(), HubFactory.AgentToken, "outside-1", 2, ("zone", "outside"));
+        await agent.NextAsync(Kind.Welcome);
+        var registry = hub.Services.GetRequiredService<AgentRegistry>();
 
         for (var i = 0; i < 8; i++)
         {
             await agent.SendAsync(new AgentMessage { Heartbeat = new Heartbeat() });
-            await Task.Delay(500, TestContext.Current.CancellationToken);
+            await Eventually.TrueAsync(() => registry.Find(agent.Id)?.LastSeen == clock.GetUtcNow());
+            clock.Advance(TimeSpan.FromMilliseconds(500));
         }
 
         Assert.Equal("online", (await http.AgentsAsync())[0].GetProperty("status").GetString());
+
+        // The same clock, with the heartbeats stopped, takes it offline: the heartbeats above are what kept it online.
+        clock.Advance(TimeSpan.FromSeconds(4));
+        await hub.Logs.WaitForLineAsync(l => l.Contains("disconnected: no heartbeat for 3s"), 10);
     }
 
     [Fact]
@@ -157,12 +177,11 @@ public sealed class AgentHubServiceTests : IDisposable
     {
         var http = _hub.CreateClient();
         var agent = await Connect("outside-1");
-        var (_, probe) = await http.PostProbeAsync("""{"all":true}""");
-        await agent.NextAsync(Kind.Assignment);
+        var (probeId, _) = await AssignedAsync(http, agent);
 
         await agent.DisposeAsync();
 
-        var run = await http.WaitForRunAsync(probe.GetProperty("id").GetString()!, "agentLost", seconds: 10);
+        var run = await http.WaitForRunAsync(probeId, "agentLost", seconds: 10);
         Assert.Equal("agent.lost", run.GetProperty("diagnosis").GetProperty("code").GetString());
     }
 
@@ -171,11 +190,10 @@ public sealed class AgentHubServiceTests : IDisposable
     {
         var http = _hub.CreateClient();
         await using var agent = await Connect("outside-1");
-        var (_, probe) = await http.PostProbeAsync("""{"all":true}""");
-        await agent.NextAsync(Kind.Assignment);
+        var (probeId, _) = await AssignedAsync(http, agent);
 
         // No heartbeat: the hub drops the agent and ends (cancels) its run itself.
-        await http.WaitForRunAsync(probe.GetProperty("id").GetString()!, "agentLost", seconds: 10);
+        await http.WaitForRunAsync(probeId, "agentLost", seconds: 10);
         // Counted before the runs are ended: afterwards none is pending and the line would say 0.
         await _hub.Logs.WaitForLineAsync(l => l.Contains("Agent outside-1") && l.Contains("; 1 run(s) in flight become agentLost"), 5);
     }
@@ -185,8 +203,7 @@ public sealed class AgentHubServiceTests : IDisposable
     {
         var http = _hub.CreateClient();
         await using var agent = await Connect("outside-1");
-        var (_, probe) = await http.PostProbeAsync("""{"all":true}""");
-        var runId = (await agent.NextAsync(Kind.Assignment)).Assignment.RunId;
+        var (probeId, runId) = await AssignedAsync(http, agent);
         var batch = new ProgressBatch();
         foreach (var text in new[] { "220 first", "EHLO test.com", "250 third" })
         {
@@ -198,7 +215,7 @@ public sealed class AgentHubServiceTests : IDisposable
         await agent.SendAsync(new AgentMessage { Result = ProbeWire.ToEnded(runId, RunOutcome.Failed, "agent error", DateTimeOffset.UtcNow) });
         await agent.NextAsync(Kind.ResultAck);
 
-        var run = await http.WaitForRunAsync(probe.GetProperty("id").GetString()!, "agentLost", seconds: 10);
+        var run = await http.WaitForRunAsync(probeId, "agentLost", seconds: 10);
         Assert.Equal("agent.error", run.GetProperty("diagnosis").GetProperty("code").GetString());
         Assert.Equal(["220 first", "EHLO test.com", "250 third"], run.GetProperty("transcript").EnumerateArray().Select(e => e.GetProperty("text").GetString()));
     }
@@ -208,15 +225,14 @@ public sealed class AgentHubServiceTests : IDisposable
     {
         var http = _hub.CreateClient();
         await using var agent = await Connect("outside-1");
-        var (_, probe) = await http.PostProbeAsync("""{"all":true}""");
-        var runId = (await agent.NextAsync(Kind.Assignment)).Assignment.RunId;
+        var (probeId, runId) = await AssignedAsync(http, agent);
 
-        var canceling = http.PostAsync($"/api/v1/probes/{probe.GetProperty("id").GetString()}/cancel", null, TestContext.Current.CancellationToken);
+        var canceling = http.PostAsync($"/api/v1/probes/{probeId}/cancel", null, TestContext.Current.CancellationToken);
         var cancel = (await agent.NextAsync(Kind.Cancel)).Cancel;
 
         Assert.Equal(runId, cancel.RunId);
         Assert.Equal(HttpStatusCode.OK, (await canceling).StatusCode);
-        await http.WaitForRunAsync(probe.GetProperty("id").GetString()!, "canceled");
+        await http.WaitForRunAsync(probeId, "canceled");
     }
 
     [Fact]
@@ -273,10 +289,9 @@ public sealed class AgentHubServiceTests : IDisposable
     {
         var http = _hub.CreateClient();
         var first = await Connect("outside-1");
-        var (_, probe) = await http.PostProbeAsync("""{"all":true}""");
-        var runId = (await first.NextAsync(Kind.Assignment)).Assignment.RunId;
+        var (probeId, runId) = await AssignedAsync(http, first);
         await first.DisposeAsync();
-        await http.WaitForRunAsync(probe.GetProperty("id").GetString()!, "agentLost");
+        await http.WaitForRunAsync(probeId, "agentLost");
 
         // The same agent (same id) comes back and delivers the result it kept on disk.
         await using var again = await TestAgentClient.ConnectAsync(
@@ -285,7 +300,7 @@ public sealed class AgentHubServiceTests : IDisposable
         await again.SendAsync(new AgentMessage { Result = ProbeWire.ToCompleted(runId, Passed("kept on disk"), DateTimeOffset.UtcNow) });
 
         Assert.Equal(runId, (await again.NextAsync(Kind.ResultAck)).ResultAck.RunId);
-        var run = await http.WaitForRunAsync(probe.GetProperty("id").GetString()!, "completed");
+        var run = await http.WaitForRunAsync(probeId, "completed");
         Assert.Equal("kept on disk", run.GetProperty("transcript")[0].GetProperty("text").GetString());
     }
 
@@ -294,15 +309,14 @@ public sealed class AgentHubServiceTests : IDisposable
     {
         var http = _hub.CreateClient();
         await using var agent = await Connect("outside-1", capacity: 1);
-        var (_, probe) = await http.PostProbeAsync("""{"all":true}""");
-        var runId = (await agent.NextAsync(Kind.Assignment)).Assignment.RunId;
+        var (probeId, runId) = await AssignedAsync(http, agent);
 
         await agent.SendAsync(new AgentMessage { Rejected = new AssignmentRejected { RunId = runId, Reason = "at its capacity of 1" } });
 
         var again = await agent.NextAsync(Kind.Assignment);
         Assert.Equal(runId, again.Assignment.RunId);
         await agent.SendAsync(new AgentMessage { Result = ProbeWire.ToCompleted(runId, Passed("second try"), DateTimeOffset.UtcNow) });
-        var run = await http.WaitForRunAsync(probe.GetProperty("id").GetString()!, "completed");
+        var run = await http.WaitForRunAsync(probeId, "completed");
         Assert.Equal("passed", run.GetProperty("verdict").GetString());
     }
 
@@ -311,9 +325,8 @@ public sealed class AgentHubServiceTests : IDisposable
     {
         var http = _hub.CreateClient();
         await using var agent = await Connect("outside-1", capacity: 1);
-        var (_, first) = await http.PostProbeAsync("""{"all":true}""");
-        var firstRun = (await agent.NextAsync(Kind.Assignment)).Assignment.RunId;
-        await http.PostAsync($"/api/v1/probes/{first.GetProperty("id").GetString()}/cancel", null, TestContext.Current.CancellationToken);
+        var (first, firstRun) = await AssignedAsync(http, agent);
+        await http.PostAsync($"/api/v1/probes/{first}/cancel", null, TestContext.Current.CancellationToken);
         Assert.Equal(firstRun, (await agent.NextAsync(Kind.Cancel)).Cancel.RunId);
 
         await http.PostProbeAsync("""{"all":true}""");

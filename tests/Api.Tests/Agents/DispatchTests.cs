@@ -80,8 +80,8 @@ public sealed class DispatchTests
         const string request = """{"to":["alice@corp.test"],"agents":{"ids":["slow"]}}""";
 
         var first = (await (await client.PostJsonAsync("/api/v1/probes", request)).JsonAsync()).GetProperty("id").GetString()!;
+        await agent.NextStartAsync();
         var second = (await (await client.PostJsonAsync("/api/v1/probes", request)).JsonAsync()).GetProperty("id").GetString()!;
-        await Task.Delay(300, TestContext.Current.CancellationToken);
         var queued = await (await client.GetAsync($"/api/v1/probes/{second}", TestContext.Current.CancellationToken)).JsonAsync();
 
         Assert.Equal(1, agent.Started);
@@ -116,7 +116,7 @@ public sealed class DispatchTests
         var agent = new TestAgent("flaky") { Hold = true };
         var registration = Connect(hub, agent);
         var id = (await (await client.PostJsonAsync("/api/v1/probes", """{"to":["alice@corp.test"],"agents":{"ids":["flaky"]}}""")).JsonAsync()).GetProperty("id").GetString()!;
-        await Task.Delay(200, TestContext.Current.CancellationToken);
+        await agent.NextStartAsync();
 
         registration.Dispose();
         var lost = (await client.WaitForEndAsync(id)).GetProperty("runs")[0];

@@ -1,4 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Time.Testing;
 using SmtpProbeHub.Api.Agents;
 using SmtpProbeHub.Api.Tests.Support;
 
@@ -13,16 +15,27 @@ public sealed class QueueAndBudgetTests
     [Fact]
     public async Task ARunQueuedBehindABusyAgent_GetsItsWholeBudget_WhenItStarts()
     {
-        await using var hub = new HubFactory(new FakeRunner(), new() { ["Hub:Dispatch:DeadlineGraceSeconds"] = "0", ["Hub:LocalAgent:Enabled"] = "false" });
+        // The hub's clock is the test's: the queue wait is 3 s of it, whatever the machine's speed.
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var hub = new HubFactory(new FakeRunner(), new() { ["Hub:Dispatch:DeadlineGraceSeconds"] = "0", ["Hub:LocalAgent:Enabled"] = "false" })
+        {
+            ExtraServices = services =>
+            {
+                services.RemoveAll<TimeProvider>();
+                services.AddSingleton<TimeProvider>(clock);
+            },
+        };
         var client = hub.CreateClient();
         var agent = new TestAgent("busy", capacity: 1) { Hold = true };
         Connect(hub, agent);
 
         var first = (await (await client.PostJsonAsync("/api/v1/probes", """{"to":["alice@corp.test"],"timeouts":{"totalSeconds":30}}""")).JsonAsync()).GetProperty("id").GetString()!;
-        // Its own budget is 2 s; it waits longer than that behind the first.
+        await agent.NextStartAsync();
+        // Its own budget is 2 s; it waits longer than that behind the first (the agent holds its one slot until released).
         var second = (await (await client.PostJsonAsync("/api/v1/probes", """{"to":["alice@corp.test"],"timeouts":{"totalSeconds":2}}""")).JsonAsync()).GetProperty("id").GetString()!;
-        await Task.Delay(TimeSpan.FromSeconds(3), TestContext.Current.CancellationToken);
+        clock.Advance(TimeSpan.FromSeconds(3));
         agent.Release();
+        await agent.NextStartAsync();
 
         Assert.Equal("completed", (await client.WaitForEndAsync(first)).GetProperty("runs")[0].GetProperty("status").GetString());
         var queued = (await client.WaitForEndAsync(second)).GetProperty("runs")[0];

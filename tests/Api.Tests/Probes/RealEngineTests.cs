@@ -46,13 +46,18 @@ public sealed class RealEngineTests
     {
         await using var smtp = ScriptedSmtpServer.Start();
         await using var hub = new HubFactory();
+        var client = hub.CreateClient();
 
-        var response = await hub.CreateClient().PostJsonAsync("/api/v1/probes?wait=5",
+        var response = await client.PostJsonAsync("/api/v1/probes?wait=5",
             $$"""{"server":"127.0.0.1","port":{{smtp.Port}},"from":"a@b.c\r\nRCPT TO:<x@y.z>","to":["alice@corp.test"]}""");
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.True((await response.JsonAsync()).GetProperty("errors").TryGetProperty("from", out _));
-        await Task.Delay(200, TestContext.Current.CancellationToken);
-        Assert.Equal(0, smtp.ConnectionCount);
+        Assert.Equal(0, (await (await client.GetAsync("/api/v1/probes", TestContext.Current.CancellationToken)).JsonAsync()).GetProperty("total").GetInt32());
+        // A valid probe to the same server afterwards: once it has ended, the server has seen its one connection and no other.
+        var valid = await client.PostJsonAsync("/api/v1/probes?wait=30",
+            $$"""{"server":"127.0.0.1","port":{{smtp.Port}},"tls":"none","to":["alice@corp.test"]}""");
+        Assert.Equal("passed", (await valid.JsonAsync()).GetProperty("runs")[0].GetProperty("verdict").GetString());
+        Assert.Equal(1, smtp.ConnectionCount);
     }
 }

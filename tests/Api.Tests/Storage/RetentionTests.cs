@@ -10,7 +10,6 @@ using Microsoft.Extensions.Time.Testing;
 using SmtpProbeHub.Api.Storage;
 using SmtpProbeHub.Api.Storage.Retention;
 using SmtpProbeHub.Api.Tests.Support;
-using SmtpProbeHub.TestSupport.Waiting;
 
 namespace SmtpProbeHub.Api.Tests.Storage;
 
@@ -121,15 +120,20 @@ public sealed class RetentionTests
         var clock = new FakeTimeProvider(Start);
         await using var hub = Hub(clock, new FakeRunner(), [("MaxAgeDays", "0.01"), ("SweepIntervalMinutes", "60")]);
         var client = hub.CreateClient();
-        var id = await CreateAsync(client);
-
-        // Old after 14.4 minutes, but the next sweep is at 60.
-        clock.Advance(TimeSpan.FromMinutes(59));
-        await Task.Delay(300, TestContext.Current.CancellationToken);
-        Assert.Equal(HttpStatusCode.OK, await StatusOfAsync(client, id));
+        // Old after 14.4 minutes, but the next sweep is at 60: a sweep any time from 14.4 to 59.4 minutes would take the
+        // first probe without the second (old only after 59.4), so the one sweep at 60 taking both shows there was none before.
+        var first = await CreateAsync(client);
+        clock.Advance(TimeSpan.FromMinutes(45));
+        var second = await CreateAsync(client);
+        clock.Advance(TimeSpan.FromMinutes(14));
 
         clock.Advance(TimeSpan.FromMinutes(1));
-        await Eventually.TrueAsync(async () => await StatusOfAsync(client, id) == HttpStatusCode.NotFound, TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(100));
+        var line = await hub.Logs.WaitForLineAsync(l => l.Contains("Retention: deleted", StringComparison.Ordinal), 10);
+
+        Assert.Contains("deleted 2 probe(s) with 2 run(s)", line, StringComparison.Ordinal);
+        Assert.Single(hub.Logs.Lines, l => l.Contains("Retention: deleted", StringComparison.Ordinal));
+        Assert.Equal(HttpStatusCode.NotFound, await StatusOfAsync(client, first));
+        Assert.Equal(HttpStatusCode.NotFound, await StatusOfAsync(client, second));
     }
 
     [Theory]

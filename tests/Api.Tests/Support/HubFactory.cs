@@ -44,9 +44,9 @@ internal sealed class HubFactory : WebApplicationFactory<Program>
 
     /// <summary>
     /// The hub with the built-in agent off, one enrolment token ("fleet" = <see cref="AgentToken"/>) and short heartbeats,
-    /// so remote-agent behaviour is what the tests see.
+    /// so remote-agent behaviour is what the tests see; <paramref name="clock"/>, when given, is the hub's TimeProvider.
     /// </summary>
-    public static HubFactory WithRemoteAgents(Dictionary<string, string?>? extra = null)
+    public static HubFactory WithRemoteAgents(Dictionary<string, string?>? extra = null, TimeProvider? clock = null)
     {
         var settings = new Dictionary<string, string?>
         {
@@ -63,7 +63,14 @@ internal sealed class HubFactory : WebApplicationFactory<Program>
             settings[key] = value;
         }
 
-        return new HubFactory(settings: settings);
+        return new HubFactory(settings: settings)
+        {
+            ExtraServices = clock is null ? null : services =>
+            {
+                services.RemoveAll<TimeProvider>();
+                services.AddSingleton(clock);
+            },
+        };
     }
 
     /// <summary>A gRPC channel to the in-process hub, as an agent dials it.</summary>

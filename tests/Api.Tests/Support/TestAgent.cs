@@ -7,6 +7,7 @@ namespace SmtpProbeHub.Api.Tests.Support;
 internal sealed class TestAgent(string id, Dictionary<string, string>? labels = null, int capacity = 4) : IProbeAgent
 {
     private readonly TaskCompletionSource _release = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly SemaphoreSlim _starts = new(0);
     private int _running;
     private int _maxRunning;
 
@@ -26,6 +27,15 @@ internal sealed class TestAgent(string id, Dictionary<string, string>? labels = 
 
     public void Release() => _release.TrySetResult();
 
+    /// <summary>Waits for the next run to start on this agent (each start is waited for once); throws when none does in time.</summary>
+    public async Task NextStartAsync(double seconds = 10)
+    {
+        if (!await _starts.WaitAsync(TimeSpan.FromSeconds(seconds), TestContext.Current.CancellationToken))
+        {
+            throw new TimeoutException($"no run started on agent {id} within {seconds} s (started so far: {Volatile.Read(ref Started)})");
+        }
+    }
+
     public async Task<ProbeResult> RunAsync(RunAssignment assignment, IProbeObserver progress, CancellationToken cancellationToken)
     {
         Interlocked.Increment(ref Started);
@@ -38,6 +48,7 @@ internal sealed class TestAgent(string id, Dictionary<string, string>? labels = 
         try
         {
             progress.OnStep(new ProbeStep(StepName.Banner, null, StepOutcome.Ok, new SmtpReply(220, null, [id]), DateTimeOffset.UtcNow, 1));
+            _starts.Release();
             if (Hold)
             {
                 await _release.Task.WaitAsync(cancellationToken);

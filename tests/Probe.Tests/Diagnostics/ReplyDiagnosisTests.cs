@@ -16,6 +16,8 @@ public sealed class ReplyDiagnosisTests
         { "MAIL", "553 5.1.8 Sender address rejected: Domain not found", StepName.Mail, "mail.sender_rejected" },
         { "MAIL", "552 5.3.4 Message size exceeds fixed limit", StepName.Mail, "message.too_large" },
         { "MAIL", "530 5.7.0 Must issue a STARTTLS command first", StepName.Mail, "auth.required" },
+        // MAIL without AUTH where the server requires it.
+        { "MAIL", "530 5.7.0 Authentication required", StepName.Mail, "auth.required" },
         { "RCPT", "550 5.1.1 <alice@corp.test>: Recipient address rejected: User unknown in local recipient table", StepName.Rcpt, "rcpt.unknown_user" },
         { "RCPT", "554 5.7.1 <alice@corp.test>: Relay access denied", StepName.Rcpt, "rcpt.relay_denied" },
         { "RCPT", "550 5.7.1 Unable to relay", StepName.Rcpt, "rcpt.relay_denied" },
