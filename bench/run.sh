@@ -53,7 +53,7 @@ fi
 
 agent_args=()
 if ! $smoke; then
-  # The agent as shipped (README "Installing an agent"): one Native AOT executable. Its size is a result; the
+  # The agent as shipped (docs/agents.md, "Installing an agent"): one Native AOT executable. Its size is a result; the
   # latency, throughput and footprint sections run this binary.
   published=bench/results/tmp/agent
   rm -rf "$published"

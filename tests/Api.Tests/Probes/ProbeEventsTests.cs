@@ -72,8 +72,9 @@ public sealed class ProbeEventsTests
 
         using var response = await client.GetAsync($"/api/v1/probes/{id}/events", HttpCompletionOption.ResponseHeadersRead, TestContext.Current.CancellationToken);
         using var sse = new SseReader(await response.Content.ReadAsStreamAsync(TestContext.Current.CancellationToken));
-        var heartbeatRelease = Task.Delay(1000, TestContext.Current.CancellationToken).ContinueWith(_ => runner.Release(), TaskScheduler.Default);
-        var events = await sse.ReadToEndAsync(TestContext.Current.CancellationToken);
+        // The run is held until the idle stream has carried a heartbeat; then it ends and so does the stream.
+        var heartbeatRelease = sse.FirstComment.ContinueWith(_ => runner.Release(), TaskScheduler.Default);
+        var events = await sse.ReadToEndAsync(TestContext.Current.CancellationToken).WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
         await heartbeatRelease;
 
         Assert.Contains(sse.Comments, c => c.StartsWith(": heartbeat", StringComparison.Ordinal));

@@ -6,8 +6,12 @@ namespace SmtpProbeHub.Api.Tests.Support;
 internal sealed class SseReader(Stream stream) : IDisposable
 {
     private readonly StreamReader _reader = new(stream);
+    private readonly TaskCompletionSource _firstComment = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public List<string> Comments { get; } = [];
+
+    /// <summary>Completes when the first comment line (a heartbeat) has been read.</summary>
+    public Task FirstComment => _firstComment.Task;
 
     /// <summary>The next event, or null at the end of the stream.</summary>
     public async Task<(string Type, JsonElement Data)?> NextAsync(CancellationToken cancellationToken)
@@ -19,6 +23,7 @@ internal sealed class SseReader(Stream stream) : IDisposable
             if (line.StartsWith(':'))
             {
                 Comments.Add(line);
+                _firstComment.TrySetResult();
             }
             else if (line.StartsWith("event: ", StringComparison.Ordinal))
             {

@@ -5,7 +5,7 @@ namespace SmtpProbeHub.EndToEnd.Tests.Scenarios;
 
 /// <summary>
 /// Keeps each scenario's request and the hub's answer in <c>artifacts/scenarios/</c> (git-ignored), so what the
-/// README shows can be taken from a real run.
+/// docs (docs/outside.md, docs/api.md) show can be taken from a real run.
 /// </summary>
 internal static class ScenarioRecord
 {
