@@ -2,6 +2,8 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using SmtpProbeHub.Api.Dispatch;
 using SmtpProbeHub.Api.Probes.Validation;
+using SmtpProbeHub.Api.Returns;
+using SmtpProbeHub.Api.Returns.Delivery;
 using SmtpProbeHub.Api.Security;
 using SmtpProbeHub.Api.Storage;
 
@@ -37,9 +39,14 @@ internal static class ProbeEndpoints
     /// <param name="request">The probe to run.</param>
     /// <param name="wait">Seconds to wait for the probe to finish (0–300) before answering 202.</param>
     private static async Task<Results<Ok<ProbeView>, Accepted<ProbeView>, ProblemHttpResult, Problems.StorageUnavailableResult>> CreateAsync(
-        [FromBody] ProbeRequest request, [FromQuery] int? wait, ProbeDispatcher dispatcher, TimeProvider time, CancellationToken cancellationToken)
+        [FromBody] ProbeRequest request, [FromQuery] int? wait, ProbeDispatcher dispatcher, ReturnAddresses returns, DeliveryStage delivery, TimeProvider time, CancellationToken cancellationToken)
     {
         var errors = ProbeRequestValidator.Validate(request, wait);
+        if (errors.Count == 0 && request.Dsn is { Confirm: true } && !returns.Enabled)
+        {
+            errors = new Dictionary<string, string[]> { ["dsn.confirm"] = ["this hub has no return-path receiver (set Hub:Returns:Domain), so it cannot confirm delivery"] };
+        }
+
         if (errors.Count > 0)
         {
             return Problems.Problem.Validation(errors);
@@ -65,9 +72,18 @@ internal static class ProbeEndpoints
         }
 
         var location = $"/api/v1/probes/{probe.Id}";
+        var waitUntil = time.GetUtcNow().AddSeconds(wait ?? 0);
         if (wait is > 0 && await FinishesWithinAsync(ended, TimeSpan.FromSeconds(wait.Value), time, cancellationToken))
         {
-            return TypedResults.Ok(ProbeViews.From(await ended));
+            if (!DeliveryStage.Confirms(probe.Plan))
+            {
+                return TypedResults.Ok(ProbeViews.From(await ended));
+            }
+
+            // The delivery stage too: 200 once every report is in (or its wait is over), else 202 as it stands.
+            var settled = await delivery.SettledAsync(probe.Id, Remaining(waitUntil, time), cancellationToken) ?? await ended;
+            var view = ProbeViews.From(settled, now: time.GetUtcNow());
+            return view.Runs.All(r => DeliveryStates.Settled(r.Delivery)) ? TypedResults.Ok(view) : TypedResults.Accepted(location, view);
         }
 
         // From memory: the dispatcher holds the probe's current state while it is in flight.
@@ -94,6 +110,9 @@ internal static class ProbeEndpoints
 
         return TypedResults.Ok(ProbeViews.From((await store.GetAsync(id, CancellationToken.None))!));
     }
+
+    private static TimeSpan Remaining(DateTimeOffset until, TimeProvider time) =>
+        until > time.GetUtcNow() ? until - time.GetUtcNow() : TimeSpan.Zero;
 
     private static async Task<bool> FinishesWithinAsync(Task ended, TimeSpan wait, TimeProvider time, CancellationToken cancellationToken)
     {
