@@ -68,10 +68,17 @@ public sealed class DeliveryStage(ProbeEventBus bus, IProbeStore store, Delivery
     /// <summary>A report of a run of this probe was stored: a <c>delivery</c> event with the run's delivery, and waiters woken.</summary>
     internal async Task ReportStoredAsync(Guid probeId, Guid runId, CancellationToken cancellationToken)
     {
-        watch.Signal(probeId);
-        if (await store.GetAsync(probeId, cancellationToken) is { } probe && probe.Runs.FirstOrDefault(r => r.Id == runId) is { } run)
+        try
         {
-            bus.Publish(probeId, DeliveryEvent, new { runId, agentId = run.Agent.Id, delivery = DeliveryStates.Of(run, probe.Plan, time.GetUtcNow()) });
+            if (await store.GetAsync(probeId, cancellationToken) is { } probe && probe.Runs.FirstOrDefault(r => r.Id == runId) is { } run)
+            {
+                bus.Publish(probeId, DeliveryEvent, new { runId, agentId = run.Agent.Id, delivery = DeliveryStates.Of(run, probe.Plan, time.GetUtcNow()) });
+            }
+        }
+        finally
+        {
+            // After the event: a waiter woken here may close the stream, and the event must come before its end.
+            watch.Signal(probeId);
         }
     }
 
