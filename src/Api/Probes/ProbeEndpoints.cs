@@ -18,7 +18,8 @@ internal static class ProbeEndpoints
         var group = app.MapGroup("/api/v1/probes").WithTags("Probes").RequireApiAccess();
         group.MapPost("/", CreateAsync).WithName("CreateProbe")
             .WithSummary("Run the KB 153119 SMTP test from one or more agents.")
-            .WithDescription("Answers 202 with a Location at once; with ?wait=SECONDS it answers 200 with the finished probe if every run ends within that time, else 202. "
+            .WithDescription("Answers 202 with a Location at once; with ?wait=SECONDS it answers 200 with the finished probe if every run ends within that time, else 202 "
+                + "(with dsn.confirm: once every run's delivery is settled, i.e. its DSN came back or its waitSeconds are over). "
                 + "422 no_agents_matched when the selector names no online agent; 422 target_not_allowed when the port, or a server given as an address, is outside the target policy (nothing is sent).")
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status422UnprocessableEntity).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         group.MapGet("/", ListProbes.HandleAsync).WithName("ListProbes")
@@ -32,6 +33,7 @@ internal static class ProbeEndpoints
             .ProducesProblem(StatusCodes.Status404NotFound);
         group.MapGet("/{id:guid}/events", ProbeEventsEndpoint.StreamAsync).WithName("ProbeEvents")
             .WithSummary("Server-Sent Events: what already happened, then each run change, step and transcript line live, a heartbeat comment, and a final 'end' event with the probe.")
+            .WithDescription("With dsn.confirm the stream stays open after the runs end: a 'delivery' event (runId, agentId, delivery) for each DSN that comes back, and 'end' once every run's delivery is settled.")
             .ProducesProblem(StatusCodes.Status404NotFound);
         return group;
     }
