@@ -88,9 +88,6 @@ public sealed class ReturnPathReceiver(
         }
     }
 
-    public void Dispose()
-    {
-        _stop.Dispose();
-        _rate.Dispose();
-    }
+    /// <summary>The host may dispose before it stops (a test factory does): the token source stays usable for StopAsync.</summary>
+    public void Dispose() => _rate.Dispose();
 }
