@@ -1,8 +1,8 @@
 using System.Buffers;
+using Microsoft.Extensions.Options;
 using SmtpProbeHub.Api.Returns.Delivery;
 using SmtpProbeHub.Api.Returns.Reports;
 using SmtpProbeHub.Api.Storage;
-using Microsoft.Extensions.Options;
 using SmtpServer;
 using SmtpServer.Protocol;
 using SmtpServer.Storage;
