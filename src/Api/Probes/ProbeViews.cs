@@ -11,7 +11,13 @@ internal static class ProbeViews
     /// <param name="probe">The probe as stored (read whole, with the reports of a confirming probe).</param>
     /// <param name="withDetail">False for lists and live run events: no steps, transcript, message, comparison or delivery.</param>
     /// <param name="now">The hub's time, which tells a pending delivery from one that got no report; default the clock's.</param>
-    public static ProbeView From(ProbeRecord probe, bool withDetail = true, DateTimeOffset? now = null) => new()
+    public static ProbeView From(ProbeRecord probe, bool withDetail = true, DateTimeOffset? now = null)
+    {
+        var view = Build(probe, withDetail, now);
+        return withDetail ? view with { Comparison = DeliveryComparison.With(view.Comparison, view.Runs) } : view;
+    }
+
+    private static ProbeView Build(ProbeRecord probe, bool withDetail, DateTimeOffset? now) => new()
     {
         Id = probe.Id,
         CreatedAt = probe.CreatedAt,

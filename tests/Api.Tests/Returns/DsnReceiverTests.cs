@@ -98,6 +98,51 @@ public sealed class DsnReceiverTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Receiver_OverItsRate_Defers421_AndProbesStillRun()
+    {
+        await using var hub = new HubFactory(settings: new()
+        {
+            ["Hub:Returns:Domain"] = DsnTestbed.ReturnDomain,
+            ["Hub:Returns:Listen"] = "127.0.0.1:0",
+            ["Hub:Returns:MessagesPerMinute"] = "2",
+        });
+        var client = hub.CreateClient();
+        var receiver = hub.Services.GetRequiredService<ReturnPathReceiver>().LocalEndPoint!;
+
+        var replies = new List<string>();
+        for (var i = 0; i < 3; i++)
+        {
+            await using var smtp = await RawSmtp.ConnectAsync(receiver);
+            await smtp.ReadReplyAsync();
+            await smtp.SendAsync("EHLO junk.test");
+            replies.Add((await smtp.SendAsync("MAIL FROM:<>"))[^1]);
+        }
+
+        Assert.All(replies.Take(2), r => Assert.StartsWith("250", r, StringComparison.Ordinal));
+        Assert.StartsWith("421 4.7.0", replies[2], StringComparison.Ordinal);
+        var probe = await client.PostJsonAsync("/api/v1/probes?wait=30", $$"""{"server":"127.0.0.1","port":{{_smtp.Port}},"tls":"none","to":["alice@corp.test"]}""");
+        Assert.Equal("passed", (await probe.JsonAsync()).GetProperty("runs")[0].GetProperty("verdict").GetString());
+    }
+
+    [Fact]
+    public async Task Receiver_WithACertificate_OffersStartTls()
+    {
+        var pfx = Path.Combine(_hub.DataDirectory, "returns.pfx");
+        await File.WriteAllBytesAsync(pfx, TestCertificates.CreateSelfSigned("returns.test").Export(System.Security.Cryptography.X509Certificates.X509ContentType.Pfx), TestContext.Current.CancellationToken);
+        await using var hub = new HubFactory(settings: new()
+        {
+            ["Hub:Returns:Domain"] = DsnTestbed.ReturnDomain,
+            ["Hub:Returns:Listen"] = "127.0.0.1:0",
+            ["Hub:Returns:CertificatePath"] = pfx,
+        });
+        _ = hub.CreateClient();
+        await using var smtp = await RawSmtp.ConnectAsync(hub.Services.GetRequiredService<ReturnPathReceiver>().LocalEndPoint!);
+        await smtp.ReadReplyAsync();
+
+        Assert.Contains((await smtp.SendAsync("EHLO mx.corp.test")), l => l.Contains("STARTTLS", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Confirm_ServerWithoutDsn_IsNotRequestedWithTheReason()
     {
         await using var noDsn = ScriptedSmtpServer.Start(s => s.Capabilities.Remove("DSN"));

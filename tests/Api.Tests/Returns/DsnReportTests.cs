@@ -2,6 +2,8 @@ using System.Text;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using SmtpProbeHub.Api.Dispatch;
+using SmtpProbeHub.Api.Probes;
+using SmtpProbeHub.Api.Probes.Comparison;
 using SmtpProbeHub.Api.Returns;
 using SmtpProbeHub.Api.Returns.Delivery;
 using SmtpProbeHub.Api.Returns.Reports;
@@ -97,6 +99,22 @@ public sealed class DsnReportTests
     }
 
     [Fact]
+    public void Comparison_DeliveredInsideFailedOutside_IsADeliveryDifference_PendingIsNotJudged()
+    {
+        var inside = View("inside", DeliveryState.Delivered);
+        var outside = View("outside", DeliveryState.Failed);
+        var agreeing = new ProbeComparison { Agree = true, Summary = "All 2 vantage points agree: passed.", Outcomes = [], Zones = [], Findings = [] };
+
+        var compared = DeliveryComparison.With(agreeing, [inside, outside])!;
+
+        Assert.False(compared.Agree);
+        var finding = Assert.Single(compared.Findings);
+        Assert.Equal(("delivery.differs", FindingKind.Difference), (finding.Code, finding.Kind));
+        Assert.Equal(["inside", "outside"], finding.Zones);
+        Assert.Same(agreeing, DeliveryComparison.With(agreeing, [inside, View("outside", DeliveryState.Pending)]));
+    }
+
+    [Fact]
     public void ReturnAddress_RoundTrips_AnyCase_AndRefusesAnotherTagDomainOrAnOldRun()
     {
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
@@ -116,6 +134,14 @@ public sealed class DsnReportTests
         clock.Advance(TimeSpan.FromDays(15));
         Assert.Null(addresses.RunOf(user, host));
     }
+
+    private static RunView View(string zone, DeliveryState state) => new()
+    {
+        Id = Guid.CreateVersion7(),
+        Agent = new AgentRef(zone, zone, new Dictionary<string, string> { ["zone"] = zone }),
+        Status = RunStatus.Completed,
+        Delivery = new DeliveryView { State = state },
+    };
 
     private static ProbePlan Plan(params string[] to) =>
         new() { To = to.Length == 0 ? ["alice@corp.test"] : to, Dsn = new DsnPlan { Confirm = true, WaitSeconds = 60 } };
