@@ -125,6 +125,23 @@ public sealed class DsnReceiverTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Receiver_MessageOverItsSize_IsRefusedAtMail()
+    {
+        await using var hub = new HubFactory(settings: new()
+        {
+            ["Hub:Returns:Domain"] = DsnTestbed.ReturnDomain,
+            ["Hub:Returns:Listen"] = "127.0.0.1:0",
+            ["Hub:Returns:MaxMessageBytes"] = "4096",
+        });
+        _ = hub.CreateClient();
+        await using var smtp = await RawSmtp.ConnectAsync(hub.Services.GetRequiredService<ReturnPathReceiver>().LocalEndPoint!);
+        await smtp.ReadReplyAsync();
+
+        Assert.Contains((await smtp.SendAsync("EHLO mx.corp.test")), l => l.Contains("SIZE 4096", StringComparison.Ordinal));
+        Assert.StartsWith("552", (await smtp.SendAsync("MAIL FROM:<> SIZE=100000"))[^1], StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Receiver_WithACertificate_OffersStartTls()
     {
         var pfx = Path.Combine(_hub.DataDirectory, "returns.pfx");
