@@ -1,6 +1,8 @@
 using System.Net;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Time.Testing;
 using SmtpProbeHub.Api.Returns;
 using SmtpProbeHub.Api.Returns.Receiver;
 using SmtpProbeHub.Api.Tests.Support;
@@ -160,6 +162,41 @@ public sealed class DsnReceiverTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Confirm_NoReportWithinTheWait_EndsNoReport_AndTheEventStreamEnds()
+    {
+        var clock = new WaitWatchingClock(new FakeTimeProvider(DateTimeOffset.UtcNow));
+        await using var hub = new HubFactory(settings: new()
+        {
+            ["Hub:Returns:Domain"] = DsnTestbed.ReturnDomain,
+            ["Hub:Returns:Listen"] = "127.0.0.1:0",
+        })
+        {
+            ExtraServices = services =>
+            {
+                services.RemoveAll<TimeProvider>();
+                services.AddSingleton<TimeProvider>(clock);
+            },
+        };
+        var client = hub.CreateClient();
+        var created = await (await client.PostJsonAsync("/api/v1/probes", Confirming(_smtp.Port))).JsonAsync();
+        var response = await client.GetAsync($"/api/v1/probes/{created.GetProperty("id").GetString()}/events", HttpCompletionOption.ResponseHeadersRead, TestContext.Current.CancellationToken);
+        using var sse = new SseReader(await response.Content.ReadAsStreamAsync(TestContext.Current.CancellationToken));
+        while (await sse.NextAsync(TestContext.Current.CancellationToken) is { } e && !(e.Type == "run" && e.Data.GetProperty("status").GetString() == "completed"))
+        {
+        }
+
+        // The scripted server sends no report: once the wait (300 s) is over, the stream ends with noReport.
+        await clock.DeliveryWaitStarted.WaitAsync(TestContext.Current.CancellationToken);
+        clock.Fake.Advance(TimeSpan.FromSeconds(301));
+        var rest = await sse.ReadToEndAsync(TestContext.Current.CancellationToken);
+
+        var end = Assert.Single(rest, e => e.Type == "end").Data;
+        var delivery = end.GetProperty("runs")[0].GetProperty("delivery");
+        Assert.Equal("noReport", delivery.GetProperty("state").GetString());
+        Assert.Equal("noReport", delivery.GetProperty("recipients")[0].GetProperty("state").GetString());
+    }
+
+    [Fact]
     public async Task Confirm_ServerWithoutDsn_IsNotRequestedWithTheReason()
     {
         await using var noDsn = ScriptedSmtpServer.Start(s => s.Capabilities.Remove("DSN"));
@@ -228,4 +265,36 @@ public sealed class DsnReceiverTests : IAsyncLifetime
 
     private static string Confirming(int port) =>
         $$$"""{"server":"127.0.0.1","port":{{{port}}},"tls":"none","to":["alice@corp.test"],"dsn":{"notify":["success","failure"],"confirm":true,"waitSeconds":300}}""";
+
+    /// <summary>
+    /// The hub's clock: fake time, and a signal once the delivery stage waits for the end of a run's 300 s wait (a
+    /// timer of 200–300 s; the hub's others are shorter or longer), so the test advances time only once it is waited on.
+    /// </summary>
+    private sealed class WaitWatchingClock(FakeTimeProvider fake) : TimeProvider
+    {
+        private readonly TaskCompletionSource _deliveryWait = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public FakeTimeProvider Fake => fake;
+
+        public Task DeliveryWaitStarted => _deliveryWait.Task;
+
+        public override DateTimeOffset GetUtcNow() => fake.GetUtcNow();
+
+        public override long GetTimestamp() => fake.GetTimestamp();
+
+        public override long TimestampFrequency => fake.TimestampFrequency;
+
+        public override TimeZoneInfo LocalTimeZone => fake.LocalTimeZone;
+
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+        {
+            var timer = fake.CreateTimer(callback, state, dueTime, period);
+            if (dueTime > TimeSpan.FromSeconds(200) && dueTime <= TimeSpan.FromSeconds(300))
+            {
+                _deliveryWait.TrySetResult();
+            }
+
+            return timer;
+        }
+    }
 }
