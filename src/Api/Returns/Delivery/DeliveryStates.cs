@@ -22,7 +22,8 @@ internal static class DeliveryStates
 
         var sent = result.Transcript.FirstOrDefault(t => t.Direction == TranscriptDirection.Sent && t.Text.StartsWith("MAIL FROM:<", StringComparison.Ordinal))?.Text;
         var returnPath = sent is null ? null : sent["MAIL FROM:<".Length..sent.IndexOf('>', StringComparison.Ordinal)];
-        if (result.Capabilities is { Dsn: false })
+        // No EHLO capabilities (HELO fallback) means no DSN either.
+        if (result.Capabilities is not { Dsn: true } && result.Steps.Any(s => s.Name == StepName.Mail))
         {
             return NotRequested(returnPath, "the server does not advertise DSN (RFC 3461): no delivery report was asked for, so none can confirm delivery");
         }
