@@ -3,6 +3,7 @@ using SmtpProbeHub.Api.Agents.Remote;
 using SmtpProbeHub.Api.Operations;
 using SmtpProbeHub.Api.Probes;
 using SmtpProbeHub.Api.Problems;
+using SmtpProbeHub.Api.Returns;
 using SmtpProbeHub.Api.Security;
 using SmtpProbeHub.Api.Storage;
 using SmtpProbeHub.Api.Swagger;
@@ -19,6 +20,7 @@ builder.AddAgentHub();
 builder.Services
     .AddApiConventions()
     .AddStorageServices(builder.Configuration, builder.Environment)
+    .AddReturnsServices()
     .AddAgentServices()
     .AddSecurityServices()
     .AddOperationsServices()

@@ -2,6 +2,8 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using SmtpProbeHub.Api.Dispatch;
 using SmtpProbeHub.Api.Probes.Validation;
+using SmtpProbeHub.Api.Returns;
+using SmtpProbeHub.Api.Returns.Delivery;
 using SmtpProbeHub.Api.Security;
 using SmtpProbeHub.Api.Storage;
 
@@ -16,7 +18,8 @@ internal static class ProbeEndpoints
         var group = app.MapGroup("/api/v1/probes").WithTags("Probes").RequireApiAccess();
         group.MapPost("/", CreateAsync).WithName("CreateProbe")
             .WithSummary("Run the KB 153119 SMTP test from one or more agents.")
-            .WithDescription("Answers 202 with a Location at once; with ?wait=SECONDS it answers 200 with the finished probe if every run ends within that time, else 202. "
+            .WithDescription("Answers 202 with a Location at once; with ?wait=SECONDS it answers 200 with the finished probe if every run ends within that time, else 202 "
+                + "(with dsn.confirm: once every run's delivery is settled, i.e. its DSN came back or its waitSeconds are over). "
                 + "422 no_agents_matched when the selector names no online agent; 422 target_not_allowed when the port, or a server given as an address, is outside the target policy (nothing is sent).")
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status422UnprocessableEntity).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         group.MapGet("/", ListProbes.HandleAsync).WithName("ListProbes")
@@ -30,6 +33,7 @@ internal static class ProbeEndpoints
             .ProducesProblem(StatusCodes.Status404NotFound);
         group.MapGet("/{id:guid}/events", ProbeEventsEndpoint.StreamAsync).WithName("ProbeEvents")
             .WithSummary("Server-Sent Events: what already happened, then each run change, step and transcript line live, a heartbeat comment, and a final 'end' event with the probe.")
+            .WithDescription("With dsn.confirm the stream stays open after the runs end: a 'delivery' event (runId, agentId, delivery) for each DSN that comes back, and 'end' once every run's delivery is settled.")
             .ProducesProblem(StatusCodes.Status404NotFound);
         return group;
     }
@@ -37,9 +41,14 @@ internal static class ProbeEndpoints
     /// <param name="request">The probe to run.</param>
     /// <param name="wait">Seconds to wait for the probe to finish (0–300) before answering 202.</param>
     private static async Task<Results<Ok<ProbeView>, Accepted<ProbeView>, ProblemHttpResult, Problems.StorageUnavailableResult>> CreateAsync(
-        [FromBody] ProbeRequest request, [FromQuery] int? wait, ProbeDispatcher dispatcher, TimeProvider time, CancellationToken cancellationToken)
+        [FromBody] ProbeRequest request, [FromQuery] int? wait, ProbeDispatcher dispatcher, ReturnAddresses returns, DeliveryStage delivery, TimeProvider time, CancellationToken cancellationToken)
     {
         var errors = ProbeRequestValidator.Validate(request, wait);
+        if (errors.Count == 0 && request.Dsn is { Confirm: true } && !returns.Enabled)
+        {
+            errors = new Dictionary<string, string[]> { ["dsn.confirm"] = ["this hub has no return-path receiver (set Hub:Returns:Domain), so it cannot confirm delivery"] };
+        }
+
         if (errors.Count > 0)
         {
             return Problems.Problem.Validation(errors);
@@ -65,9 +74,18 @@ internal static class ProbeEndpoints
         }
 
         var location = $"/api/v1/probes/{probe.Id}";
+        var waitUntil = time.GetUtcNow().AddSeconds(wait ?? 0);
         if (wait is > 0 && await FinishesWithinAsync(ended, TimeSpan.FromSeconds(wait.Value), time, cancellationToken))
         {
-            return TypedResults.Ok(ProbeViews.From(await ended));
+            if (!DeliveryStage.Confirms(probe.Plan))
+            {
+                return TypedResults.Ok(ProbeViews.From(await ended));
+            }
+
+            // The delivery stage too: 200 once every report is in (or its wait is over), else 202 as it stands.
+            var settled = await delivery.SettledAsync(probe.Id, Remaining(waitUntil, time), cancellationToken) ?? await ended;
+            var view = ProbeViews.From(settled, now: time.GetUtcNow());
+            return view.Runs.All(r => DeliveryStates.Settled(r.Delivery)) ? TypedResults.Ok(view) : TypedResults.Accepted(location, view);
         }
 
         // From memory: the dispatcher holds the probe's current state while it is in flight.
@@ -94,6 +112,9 @@ internal static class ProbeEndpoints
 
         return TypedResults.Ok(ProbeViews.From((await store.GetAsync(id, CancellationToken.None))!));
     }
+
+    private static TimeSpan Remaining(DateTimeOffset until, TimeProvider time) =>
+        until > time.GetUtcNow() ? until - time.GetUtcNow() : TimeSpan.Zero;
 
     private static async Task<bool> FinishesWithinAsync(Task ended, TimeSpan wait, TimeProvider time, CancellationToken cancellationToken)
     {

@@ -74,6 +74,19 @@ internal static class SchemaMigrator
         CREATE TABLE store_identity (Marker TEXT NOT NULL, CheckedAtMs INTEGER NULL);
         INSERT INTO store_identity (Marker) VALUES (lower(hex(randomblob(16))));
         """,
+
+        // 6: the DSNs of confirming probes (Returns/), deleted with their run; the key of the return addresses' tags.
+        """
+        CREATE TABLE dsn_reports (
+            Id INTEGER PRIMARY KEY AUTOINCREMENT,
+            RunId TEXT NOT NULL,
+            ReceivedAtMs INTEGER NOT NULL,
+            ReportJson TEXT NOT NULL,
+            Raw TEXT NOT NULL);
+        CREATE INDEX IX_dsn_reports_RunId ON dsn_reports (RunId);
+        CREATE TRIGGER dsn_reports_follow_runs AFTER DELETE ON runs BEGIN DELETE FROM dsn_reports WHERE RunId = old.Id; END;
+        CREATE TABLE return_key (KeyHex TEXT NOT NULL);
+        """,
     ];
 
     public static async Task<int> MigrateAsync(DbConnection connection, ILogger logger, CancellationToken cancellationToken)
