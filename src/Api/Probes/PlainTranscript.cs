@@ -22,7 +22,9 @@ internal static class PlainTranscript
             text.Append(CultureInfo.InvariantCulture, $"\nComparison: {(comparison.Agree ? "the vantage points agree" : "the vantage points differ")}. {comparison.Summary}\n");
             foreach (var finding in comparison.Findings)
             {
-                text.Append(CultureInfo.InvariantCulture, $"  {finding.Code} ({Name(finding.Kind)}): {finding.Summary}\n");
+                // The comparison's summary is its first finding's: not repeated.
+                var summary = finding.Summary == comparison.Summary ? "" : " " + finding.Summary;
+                text.Append(CultureInfo.InvariantCulture, $"  {finding.Code} ({Name(finding.Kind)}):{summary}\n");
                 text.Append(CultureInfo.InvariantCulture, $"    Cause: {finding.Cause}\n    Next step: {finding.NextStep}\n");
             }
         }

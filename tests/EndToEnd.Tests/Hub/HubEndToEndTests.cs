@@ -133,14 +133,17 @@ public sealed class HubEndToEndTests(PostfixInstance postfix) : IClassFixture<Po
     }
 
     [Fact]
-    public async Task Startup_SaysWhereSwaggerUiIs_AndThatWithoutKeysOnlyLoopbackIsServed()
+    public async Task Startup_SaysWhereTheResultsPageAndSwaggerUiAre_AndThatWithoutKeysOnlyLoopbackIsServed()
     {
         await using var hub = await HubProcess.StartAsync();
 
         Assert.Contains(hub.Output, l => l.Contains($"Swagger UI: http://localhost:{hub.RestPort}/swagger", StringComparison.Ordinal));
+        Assert.Contains(hub.Output, l => l.Contains($"Results page: http://localhost:{hub.RestPort}/", StringComparison.Ordinal));
         Assert.Contains(hub.Output, l => l.Contains("serving loopback clients only", StringComparison.Ordinal));
         var ui = await hub.Http.GetAsync("/swagger/index.html", TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.OK, ui.StatusCode);
+        var page = await hub.Http.GetAsync("/", TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
         Assert.True(File.Exists(Path.Combine(hub.DataDirectory, "smtpprobehub.db")));
     }
     [Fact]

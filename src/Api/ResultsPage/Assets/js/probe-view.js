@@ -105,7 +105,7 @@ function comparison(c) {
     el('p', { className: 'summary' }, c.summary),
     c.findings.length ? el('ul', { className: 'findings' }, c.findings.map(f => el('li', { className: `finding ${f.kind}` },
       el('p', {}, el('code', {}, f.code), ' ', el('span', { className: 'muted' }, `(${f.kind}, ${f.zones.join(', ')})`)),
-      el('p', {}, f.summary),
+      f.summary === c.summary ? null : el('p', {}, f.summary),
       el('p', {}, el('strong', {}, 'Cause: '), f.cause),
       el('p', {}, el('strong', {}, 'Next step: '), f.nextStep)))) : null,
     c.notCompared?.length ? el('p', { className: 'muted' }, `Not compared (no result): ${c.notCompared.map(r => r.agent).join(', ')}`) : null);
