@@ -130,6 +130,9 @@ public sealed class HubEndToEndTests(PostfixInstance postfix) : IClassFixture<Po
         Assert.DoesNotContain("Microsoft.EntityFrameworkCore.Database.Command", hub.Text);
         Assert.DoesNotContain("Microsoft.AspNetCore.Hosting.Diagnostics", hub.Text);
         Assert.False(File.Exists(Path.Combine(elsewhere, "appsettings.json")));
+        // The results page is embedded in the hub: served whatever the working directory.
+        var page = await hub.Http.GetAsync("/ui/js/app.js", TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
     }
 
     [Fact]
