@@ -17,19 +17,13 @@ public sealed partial class ResultsPageBrowserTests(PostfixInstance postfix) : I
     private static readonly PageGetByLabelOptions Exact = new() { Exact = true };
 
     [Fact]
-    public async Task Form_RunsTheKbTestAgainstPostfix_ShowsTheTranscriptFromTheLiveStreamAndTheWaterfall()
+    public async Task Form_RunsTheKbTestAgainstPostfix_ShowsTheTranscriptTheWaterfallAndTls_AndListsTheProbe()
     {
+        // Postfix answers within a second, often before the page has read the probe: that the page follows a running
+        // probe live is shown by the hostile-banner test, whose server holds its reply.
         await using var hub = await HubProcess.StartAsync();
         await using var browser = await HeadlessBrowser.LaunchAsync();
         var page = await browser.NewPageAsync();
-        var streams = new List<string>();
-        page.Request += (_, request) =>
-        {
-            if (request.Url.EndsWith("/events", StringComparison.Ordinal))
-            {
-                streams.Add(request.Url);
-            }
-        };
 
         await page.GotoAsync(hub.BaseUrl + "/");
         // The built-in agent is listed by its zone, as the agents endpoint reports it.
@@ -44,7 +38,6 @@ public sealed partial class ResultsPageBrowserTests(PostfixInstance postfix) : I
         await Assertions.Expect(page).ToHaveURLAsync(ProbeUrl());
         var run = page.Locator("section.run");
         await Assertions.Expect(run.Locator("h2 .badge")).ToHaveTextAsync("passed");
-        Assert.Single(streams);
         var transcript = run.Locator(".transcript");
         await Assertions.Expect(transcript.Locator(".line.received").First).ToContainTextAsync(postfix.BannerMarker);
         await Assertions.Expect(transcript.Locator(".line.sent").First).ToContainTextAsync("EHLO test.com");

@@ -155,5 +155,5 @@ function tls(report) {
 }
 
 function check(ok, good, bad) {
-  return el('span', { className: ok ? 'ok' : 'bad' }, ok ? good : bad);
+  return el('span', { className: ok ? 'good' : 'bad' }, ok ? good : bad);
 }

@@ -4,6 +4,8 @@
 import { getJson, postJson } from './api.js';
 import { el, replace, zoneOf, showAlert } from './dom.js';
 
+const lastRequestKey = 'smtpprobehub.lastRequest';
+
 const tlsModes = [
   ['opportunistic', 'opportunistic: STARTTLS when offered'],
   ['none', 'none: plain text, exactly the KB sequence'],
@@ -52,7 +54,10 @@ export async function runForm(onStarted) {
     const button = form.querySelector('button[type=submit]');
     button.disabled = true;
     try {
-      const probe = await postJson('/api/v1/probes', requestOf(form));
+      const request = requestOf(form);
+      const probe = await postJson('/api/v1/probes', request);
+      // Back on the form, the last test is there to run again with one thing changed.
+      sessionStorage.setItem(lastRequestKey, JSON.stringify(request));
       onStarted(probe.id);
     } catch (error) {
       showAlert(error);
@@ -62,6 +67,7 @@ export async function runForm(onStarted) {
     }
   });
 
+  restore(form);
   fillAgents(agents).catch(error => {
     agents.querySelector('p').textContent = 'The agents could not be listed.';
     showAlert(error);
@@ -91,6 +97,22 @@ async function fillAgents(fieldset) {
         el('input', { type: 'checkbox', name: 'agent', value: agent.id }),
         ` ${agent.name}`, agent.local ? el('span', { className: 'muted' }, ' (built into the hub)') : null)))));
   if (online.length === 0) fieldset.append(el('p', {}, 'No agent is online: the probe would be refused.'));
+}
+
+function restore(form) {
+  let last;
+  try {
+    last = JSON.parse(sessionStorage.getItem(lastRequestKey) ?? 'null');
+  } catch {
+    last = null;
+  }
+
+  if (!last) return;
+  for (const name of ['server', 'port', 'from', 'helo', 'tls', 'quitAfter']) {
+    if (last[name] !== undefined) form.elements[name].value = String(last[name]);
+  }
+
+  form.elements.to.value = (last.to ?? []).join(', ');
 }
 
 function requestOf(form) {
