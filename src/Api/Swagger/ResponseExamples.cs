@@ -26,6 +26,14 @@ internal sealed class ResponseExamples : IOperationFilter
 
     private static readonly Lazy<Dictionary<string, JsonNode>> Files = new(Load);
 
+    // The contract's JSON options (as the hub reads and writes), for reading an example back as the type it shows.
+    private static readonly Lazy<JsonSerializerOptions> ProbeJsonOptions = new(() =>
+    {
+        var options = new JsonSerializerOptions(JsonSerializerDefaults.Web);
+        Probe.Serialization.ProbeJson.Configure(options);
+        return options;
+    });
+
     private static readonly Example[] PassedAndFailed =
     [
         new("passed", Passed, "Passed from inside and from outside (agents.all, everything open)"),
@@ -129,12 +137,4 @@ internal sealed class ResponseExamples : IOperationFilter
 
     /// <summary>An example: its name in the document, the file it is in (and its key there, for the problems), a summary for people.</summary>
     private sealed record Example(string Name, string File, string Summary, string? Key = null);
-
-    // The contract's JSON options (as the hub reads and writes), for reading an example back as the type it shows.
-    private static readonly Lazy<JsonSerializerOptions> ProbeJsonOptions = new(() =>
-    {
-        var options = new JsonSerializerOptions(JsonSerializerDefaults.Web);
-        Probe.Serialization.ProbeJson.Configure(options);
-        return options;
-    });
 }
