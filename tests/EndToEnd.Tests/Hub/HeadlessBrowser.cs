@@ -52,6 +52,21 @@ internal sealed class HeadlessBrowser : IAsyncDisposable
         return page;
     }
 
+    /// <summary>Script errors and console errors of the page from now on (a refused script, a Content-Security-Policy violation, an exception).</summary>
+    public static List<string> ErrorsOf(IPage page)
+    {
+        var errors = new List<string>();
+        page.PageError += (_, error) => errors.Add(error);
+        page.Console += (_, message) =>
+        {
+            if (message.Type == "error")
+            {
+                errors.Add(message.Text);
+            }
+        };
+        return errors;
+    }
+
     /// <summary>The whole page as a PNG under artifacts/screenshots/ (git-ignored), to look at after a run.</summary>
     public static Task ScreenshotAsync(IPage page, string name) =>
         page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Artifacts.Folder("screenshots"), name + ".png"), FullPage = true });

@@ -24,6 +24,7 @@ public sealed partial class ResultsPageBrowserTests(PostfixInstance postfix) : I
         await using var hub = await HubProcess.StartAsync();
         await using var browser = await HeadlessBrowser.LaunchAsync();
         var page = await browser.NewPageAsync();
+        var errors = HeadlessBrowser.ErrorsOf(page);
 
         await page.GotoAsync(hub.BaseUrl + "/");
         // The built-in agent is listed by its zone, as the agents endpoint reports it.
@@ -60,6 +61,7 @@ public sealed partial class ResultsPageBrowserTests(PostfixInstance postfix) : I
         await Assertions.Expect(page.Locator(".pager")).ToContainTextAsync("Page 1 of 1 (1 probes)");
         await page.Locator("table.probes tbody a").ClickAsync();
         await Assertions.Expect(page.Locator("section.run .transcript")).ToContainTextAsync(postfix.BannerMarker);
+        Assert.Empty(errors);
     }
 
     [Fact]
@@ -80,6 +82,7 @@ public sealed partial class ResultsPageBrowserTests(PostfixInstance postfix) : I
         await using var hub = await HubProcess.StartAsync();
         await using var browser = await HeadlessBrowser.LaunchAsync();
         var page = await browser.NewPageAsync();
+        var errors = HeadlessBrowser.ErrorsOf(page);
 
         await page.GotoAsync(hub.BaseUrl + "/");
         await page.GetByLabel("To (recipients)").FillAsync("alice@corp.test");
@@ -100,6 +103,7 @@ public sealed partial class ResultsPageBrowserTests(PostfixInstance postfix) : I
 
         Assert.Equal(0, await page.Locator("main script, main img, main b").CountAsync());
         Assert.Equal("undefined", await page.EvaluateAsync<string>("typeof window.pwned"));
+        Assert.Empty(errors);
         await HeadlessBrowser.ScreenshotAsync(page, "results-page-hostile-banner");
     }
 
@@ -114,6 +118,7 @@ public sealed partial class ResultsPageBrowserTests(PostfixInstance postfix) : I
         await hub.Client.WaitForAgentsOnlineAsync("inside-1", "outside-1");
         await using var browser = await HeadlessBrowser.LaunchAsync();
         var page = await browser.NewPageAsync(origin: hub.BaseUrl, permissions: ["clipboard-read", "clipboard-write"]);
+        var errors = HeadlessBrowser.ErrorsOf(page);
 
         await page.GotoAsync(hub.BaseUrl + "/");
         await page.GetByLabel("Every online agent").CheckAsync();
@@ -153,6 +158,7 @@ public sealed partial class ResultsPageBrowserTests(PostfixInstance postfix) : I
         Assert.True(left is not null && right is not null && right.Y > left.Y, "the runs are stacked");
         Assert.True(await page.EvaluateAsync<bool>("document.documentElement.scrollWidth <= window.innerWidth"), "no horizontal scrolling at 390 px");
         await HeadlessBrowser.ScreenshotAsync(page, "results-page-two-agents-phone");
+        Assert.Empty(errors);
     }
 
     [Fact]
