@@ -52,11 +52,11 @@ async function route() {
   try {
     if (probe) {
       document.title = 'Probe – SmtpProbeHub';
-      await showProbe(main, probe[1], signal);
+      // Resolves once the probe has ended (it follows a running probe live); the heading gets focus as soon as it shows.
+      await showProbe(main, probe[1], signal, focusHeading);
     } else if (path === '/probes') {
       document.title = 'Recent probes – SmtpProbeHub';
       replace(main, await recentProbes(params, navigateToList));
-      focusHeading();
     } else {
       document.title = 'SmtpProbeHub';
       const form = await runForm(id => { location.hash = `#/probes/${id}`; });
@@ -66,6 +66,8 @@ async function route() {
         form,
         await recentProbes(params, navigateToList));
     }
+
+    if (!probe) focusHeading();
   } catch (error) {
     if (signal.aborted) return;
     showAlert(error);
@@ -73,10 +75,11 @@ async function route() {
   }
 }
 
+// After a change of view, keyboard and screen-reader users start at its heading, not at the end of the old page.
 function focusHeading() {
   main.querySelector('h1, h2')?.focus({ preventScroll: true });
 }
 
-window.addEventListener('hashchange', () => route().then(focusHeading));
+window.addEventListener('hashchange', route);
 if (apiKey()) document.getElementById('key-button').hidden = false;
 route();

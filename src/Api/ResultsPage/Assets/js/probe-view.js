@@ -6,12 +6,13 @@ import { el, replace, duration, when, zoneOf, announce, showAlert } from './dom.
 import { waterfall, sharedAxisMs } from './waterfall.js';
 import { transcript } from './transcript.js';
 
-export async function showProbe(main, id, signal) {
+export async function showProbe(main, id, signal, shown = () => {}) {
   const probe = await getJson(`/api/v1/probes/${encodeURIComponent(id)}`, { signal });
   const view = el('div', { className: 'probe' });
   replace(main, el('h1', { tabindex: '-1' }, 'Probe'), view);
   const render = () => replace(view, ...probeParts(probe));
   render();
+  shown();
   if (probe.status !== 'running') return;
 
   // The stream starts with everything that already happened: the runs' lines are rebuilt from it, not added twice.

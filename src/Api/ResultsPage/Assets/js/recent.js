@@ -14,7 +14,7 @@ export async function recentProbes(params, navigate) {
   }
 
   query.set('pageSize', String(pageSize));
-  const section = el('section', { className: 'recent', 'aria-labelledby': 'recent-title' }, el('h2', { id: 'recent-title' }, 'Recent probes'));
+  const section = el('section', { className: 'recent', 'aria-labelledby': 'recent-title' }, el('h2', { id: 'recent-title', tabindex: '-1' }, 'Recent probes'));
   section.append(filters(params, navigate));
   const results = el('div', { className: 'results' }, el('p', { className: 'muted' }, 'Loading…'));
   section.append(results);
