@@ -11,6 +11,8 @@ namespace SmtpProbeHub.Api.Probes;
 
 internal static class ProbeEndpoints
 {
+    private const string PlainTextType = "text/plain";
+
     public static RouteGroupBuilder MapProbesApi(this IEndpointRouteBuilder app)
     {
         // Success responses are documented by the handlers' typed results; a ProblemHttpResult carries no status
@@ -27,6 +29,12 @@ internal static class ProbeEndpoints
             .ProducesValidationProblem();
         group.MapGet("/{id:guid}", GetAsync).WithName("GetProbe")
             .WithSummary("A probe with every run's verdict, diagnosis, steps and transcript.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapGet("/{id:guid}/transcript", GetTranscriptAsync).WithName("GetProbeTranscript")
+            .WithSummary("The probe as plain text for a ticket: the comparison, then each run's verdict, diagnosis and telnet-style transcript.")
+            .WithDescription("Lines are marked as curl -v marks them: '>' sent, '<' received, '*' note, '~' TLS, each with the milliseconds since the run started. "
+                + "The results page's \"Copy as text\" button copies this text.")
+            .Produces<string>(StatusCodes.Status200OK, PlainTextType)
             .ProducesProblem(StatusCodes.Status404NotFound);
         group.MapPost("/{id:guid}/cancel", CancelAsync).WithName("CancelProbe")
             .WithSummary("Cancel a probe in flight; answers with the probe once its runs have ended (idempotent).")
@@ -96,6 +104,11 @@ internal static class ProbeEndpoints
     private static async Task<Results<Ok<ProbeView>, ProblemHttpResult>> GetAsync(Guid id, IProbeStore store, CancellationToken cancellationToken) =>
         await store.GetAsync(id, cancellationToken) is { } probe
             ? TypedResults.Ok(ProbeViews.From(probe))
+            : Problems.Problem.NotFound($"No probe with id {id}.");
+
+    private static async Task<Results<ContentHttpResult, ProblemHttpResult>> GetTranscriptAsync(Guid id, IProbeStore store, CancellationToken cancellationToken) =>
+        await store.GetAsync(id, cancellationToken) is { } probe
+            ? TypedResults.Text(PlainTranscript.Of(ProbeViews.From(probe)), PlainTextType, System.Text.Encoding.UTF8)
             : Problems.Problem.NotFound($"No probe with id {id}.");
 
     private static async Task<Results<Ok<ProbeView>, ProblemHttpResult>> CancelAsync(Guid id, ProbeDispatcher dispatcher, IProbeStore store, TimeProvider time, CancellationToken cancellationToken)

@@ -46,6 +46,9 @@ internal static class SwaggerServiceCollectionExtensions
                 Description = "Server-Sent Events: 'run', 'step', 'transcript' and a final 'end' event, each with an id (for Last-Event-ID) and JSON data.",
             });
             swagger.OperationFilter<KbExampleOperationFilter>();
+            swagger.OperationFilter<ResponseExamples>();
+            swagger.OperationFilter<EnumValuesFilter>();
+            swagger.SchemaFilter<EnumValuesFilter>();
             swagger.SupportNonNullableReferenceTypes();
         });
         return services;
