@@ -162,6 +162,42 @@ public sealed partial class ResultsPageBrowserTests(PostfixInstance postfix) : I
     }
 
     [Fact]
+    public async Task ConfirmDelivery_FromTheForm_ShowsTheReturningDsnAsDelivered_WithItsReporterAndLatency()
+    {
+        // The KB's advanced test, closed: the hub's return-path receiver on a port of its choosing, and a Postfix that
+        // routes the return domain to it, so the success DSN Postfix sends comes back to the hub.
+        await using var hub = await HubProcess.StartAsync("--Hub:Returns:Domain=returns.test", "--Hub:Returns:Listen=127.0.0.1:0");
+        var listening = await hub.Process.WaitForLineAsync(line => line.Contains("Return-path receiver for returns.test listening on", StringComparison.Ordinal));
+        var receiverPort = ReceiverPort().Match(listening.Text).Groups[1].Value;
+        await using var mx = await PostfixInstance.StartAsync(new PostfixOptions
+        {
+            LocalUsers = ["alice", "bob", "postmaster"],
+            Settings = new Dictionary<string, string> { ["transport_maps"] = $"inline:{{ {{returns.test = smtp:[127.0.0.1]:{receiverPort}}} }}" },
+        });
+        await using var browser = await HeadlessBrowser.LaunchAsync();
+        var page = await browser.NewPageAsync();
+        var errors = HeadlessBrowser.ErrorsOf(page);
+
+        await page.GotoAsync(hub.BaseUrl + "/");
+        await Assertions.Expect(page.GetByLabel("hub (built into the hub)")).ToBeVisibleAsync();
+        await page.GetByLabel("Server", Exact).FillAsync(mx.Host);
+        await page.GetByLabel("Port", Exact).FillAsync(mx.Port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await page.GetByLabel("To (recipients)").FillAsync(mx.KnownRecipient);
+        await page.GetByLabel("Confirm delivery (the KB's advanced test)").CheckAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Run the test" }).ClickAsync();
+
+        await Assertions.Expect(page).ToHaveURLAsync(ProbeUrl());
+        var delivery = page.Locator("section.run section.delivery");
+        await Assertions.Expect(delivery.Locator("h3 .badge")).ToHaveTextAsync("delivered");
+        await Assertions.Expect(delivery.Locator("dt")).ToHaveTextAsync([mx.KnownRecipient]);
+        await Assertions.Expect(delivery.Locator("dd")).ToContainTextAsync(new Regex(@"delivered 2\.\d\.\d, after [\d.]+ m?s, reported by mx\.corp\.test"));
+        // What went out: the hub's own return address as MAIL FROM, so the report could come back.
+        await Assertions.Expect(page.Locator("section.run .transcript")).ToContainTextAsync(new Regex(@"MAIL FROM:<probe\+[0-9a-f.-]+@returns\.test>"));
+        await HeadlessBrowser.ScreenshotAsync(page, "results-page-delivery");
+        Assert.Empty(errors);
+    }
+
+    [Fact]
     public async Task WithApiKeys_ThePageAsksForTheKeyOnce_AndSendsItWithEveryCall()
     {
         await using var hub = await HubProcess.StartAsync($"--Hub:ApiKeys:0={Key}");
@@ -201,4 +237,7 @@ public sealed partial class ResultsPageBrowserTests(PostfixInstance postfix) : I
 
     [GeneratedRegex(@"#/probes/[0-9a-f-]{36}$")]
     private static partial Regex ProbeUrl();
+
+    [GeneratedRegex(@"listening on 127\.0\.0\.1:(\d+)")]
+    private static partial Regex ReceiverPort();
 }

@@ -51,6 +51,7 @@ function apply(probe, type, data) {
   if (!run) return;
   if (type === 'transcript') run.transcript.push(data.entry);
   else if (type === 'step') run.steps.push(data.step);
+  else if (type === 'delivery') run.delivery = data.delivery;
   else if (type === 'run') Object.assign(run, data, { steps: run.steps, transcript: run.transcript });
 }
 
@@ -118,6 +119,7 @@ function runColumn(run, axis) {
     el('h2', {}, run.agent.name, ' ', el('span', { className: 'zone' }, zoneOf(run.agent)), ' ', el('span', { className: `badge ${verdict}` }, verdict)),
     facts(run),
     run.tls ? tls(run.tls) : null,
+    run.delivery ? delivery(run.delivery) : null,
     el('h3', {}, 'Step timings'),
     waterfall(run, axis),
     el('h3', {}, 'Transcript'),
@@ -157,4 +159,21 @@ function tls(report) {
 
 function check(ok, good, bad) {
   return el('span', { className: ok ? 'good' : 'bad' }, ok ? good : bad);
+}
+
+// The KB's advanced test: where the message went after the server's 250, from the DSNs that came back to the hub.
+function delivery(d) {
+  return el('section', { className: `delivery ${d.state}`, 'aria-label': 'Delivery' },
+    el('h3', {}, 'Delivery ', el('span', { className: `badge ${d.state}` }, d.state)),
+    d.reason ? el('p', { className: 'muted' }, d.reason) : null,
+    d.recipients.length ? el('dl', { className: 'facts' }, d.recipients.map(r => [
+      el('dt', {}, r.recipient),
+      el('dd', {}, el('span', { className: `badge ${r.state}` }, r.state),
+        r.status ? ` ${r.status}` : '',
+        r.latencyMs !== null && r.latencyMs !== undefined ? `, after ${duration(r.latencyMs)}` : '',
+        r.reportingMta ? `, reported by ${r.reportingMta}` : '',
+        r.late ? ' (late)' : '',
+        r.diagnosticCode ? el('div', {}, el('code', {}, r.diagnosticCode)) : null),
+    ])) : null,
+    d.state === 'pending' && d.waitUntil ? el('p', { className: 'muted' }, `Waiting for the report until ${when(d.waitUntil)}.`) : null);
 }

@@ -44,7 +44,12 @@ export async function runForm(onStarted) {
     field('f-from', 'From', el('input', { name: 'from', autocomplete: 'off', value: 'admin@test.com' }), 'MAIL FROM; empty sends the null sender <>.'),
     field('f-helo', 'HELO name', el('input', { name: 'helo', autocomplete: 'off', value: 'test.com' })),
     field('f-tls', 'TLS', el('select', { name: 'tls' }, options(tlsModes, 'opportunistic'))),
-    field('f-quit', 'Quit after', el('select', { name: 'quitAfter' }, options(quitAfterSteps, 'quit')), 'QUIT is always sent once connected.'));
+    field('f-quit', 'Quit after', el('select', { name: 'quitAfter' }, options(quitAfterSteps, 'quit')), 'QUIT is always sent once connected.'),
+    el('div', { className: 'field' },
+      el('label', { className: 'check' }, el('input', { type: 'checkbox', name: 'confirm', id: 'f-confirm', 'aria-describedby': 'f-confirm-help' }),
+        ' Confirm delivery (the KB\'s advanced test)'),
+      el('small', { id: 'f-confirm-help', className: 'muted' },
+        'NOTIFY=SUCCESS,FAILURE,DELAY and wait for the DSN to come back to the hub (needs Hub:Returns, see docs/delivery.md).')));
 
   const agents = el('fieldset', { className: 'agents' }, el('legend', {}, 'Vantage points'), el('p', { className: 'muted' }, 'Loading the agents…'));
   form.append(agents, el('div', { className: 'buttons' }, el('button', { type: 'submit', className: 'primary' }, 'Run the test')));
@@ -113,6 +118,7 @@ function restore(form) {
   }
 
   form.elements.to.value = (last.to ?? []).join(', ');
+  form.elements.confirm.checked = last.dsn?.confirm === true;
 }
 
 function requestOf(form) {
@@ -125,6 +131,7 @@ function requestOf(form) {
   // The from field is sent even when empty: "" is the null sender, which is a test of its own.
   request.from = value('from');
   if (value('port')) request.port = Number(value('port'));
+  if (form.elements.confirm.checked) request.dsn = { notify: ['success', 'failure', 'delay'], confirm: true };
   if (form.elements.all?.checked) {
     request.agents = { all: true };
   } else {
