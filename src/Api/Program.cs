@@ -1,5 +1,6 @@
 using SmtpProbeHub.Api.Agents;
 using SmtpProbeHub.Api.Agents.Remote;
+using SmtpProbeHub.Api.Monitors;
 using SmtpProbeHub.Api.Operations;
 using SmtpProbeHub.Api.Probes;
 using SmtpProbeHub.Api.Problems;
@@ -22,6 +23,7 @@ builder.Services
     .AddAgentServices()
     .AddSecurityServices()
     .AddOperationsServices()
+    .AddMonitorServices()
     .AddSwaggerServices();
 
 var app = builder.Build();
@@ -32,6 +34,7 @@ app.UseSwaggerApi();
 app.MapOperationsApi();
 app.MapProbesApi();
 app.MapAgentsApi();
+app.MapMonitorsApi();
 app.MapAgentHub();
 await app.RunAsync();
 return 0;
