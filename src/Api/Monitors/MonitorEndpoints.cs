@@ -176,7 +176,7 @@ internal static class MonitorEndpoints
         var labels = request.Probe!.Agents?.Labels ?? new Dictionary<string, string>();
         if (targets.CheckPlan(request.Probe.ToPlan(), labels) is { Allowed: false } refused)
         {
-            return Problem.TargetNotAllowed(new TargetNotAllowedException("of the probe template", refused.Rule!));
+            return Refused("probe", refused.Rule!);
         }
 
         var hooks = request.Notify?.Webhooks ?? [];
@@ -184,14 +184,16 @@ internal static class MonitorEndpoints
         {
             if (await webhooks.CheckUrlAsync(new Uri(hooks[i].Url!.Trim()), cancellationToken) is { Allowed: false } refusedHook)
             {
-                return Problem.Create(StatusCodes.Status422UnprocessableEntity, ProblemTypes.TargetNotAllowed, "The target is not allowed by the target policy.",
-                    $"notify.webhooks[{i}].url: {refusedHook.Rule}. Nothing was saved.", "target_not_allowed",
-                    new Dictionary<string, object?> { ["rule"] = refusedHook.Rule, ["field"] = $"notify.webhooks[{i}].url" });
+                return Refused($"notify.webhooks[{i}].url", refusedHook.Rule!);
             }
         }
 
         return null;
     }
+
+    private static ProblemHttpResult Refused(string field, string rule) =>
+        Problem.Create(StatusCodes.Status422UnprocessableEntity, ProblemTypes.TargetNotAllowed, "The target is not allowed by the target policy.",
+            $"{field}: {rule}. Nothing was saved.", "target_not_allowed", new Dictionary<string, object?> { ["rule"] = rule, ["field"] = field });
 
     private static ProblemHttpResult NotFound(Guid id) => Problem.NotFound($"No monitor with id {id}.");
 
