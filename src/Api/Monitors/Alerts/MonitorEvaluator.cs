@@ -43,8 +43,15 @@ internal static class MonitorEvaluator
             var agent = AgentOf(after.State);
             var context = new AlertPayload
             {
-                Id = Guid.Empty, Kind = AlertKind.Failing, At = now, Monitor = new AlertMonitor(monitor.Id, definition.Name),
-                Agents = [agent], Summary = "", Text = "", ProbeId = probe.Id, ProbeUrl = probeUrl,
+                Id = Guid.Empty,
+                Kind = AlertKind.Failing,
+                At = now,
+                Monitor = new AlertMonitor(monitor.Id, definition.Name),
+                Agents = [agent],
+                Summary = "",
+                Text = "",
+                ProbeId = probe.Id,
+                ProbeUrl = probeUrl,
             };
             foreach (var change in after.Changes)
             {
@@ -108,7 +115,7 @@ internal static class MonitorEvaluator
         var changes = new List<AlertKind>();
         // A run that timed out at the hub's deadline failed; one that ended without a verdict (agent lost, canceled, queue
         // timeout) says nothing about the server: the state is unknown, the counters and alerts stay as they were.
-        Verdict? verdict = run.Status == RunStatus.Completed ? run.Result?.Verdict : run.Status == RunStatus.TimedOut ? Verdict.Failed : null;
+        var verdict = run.Status == RunStatus.Completed ? run.Result?.Verdict : run.Status == RunStatus.TimedOut ? Verdict.Failed : null;
         if (verdict is null)
         {
             return (state with
@@ -199,8 +206,15 @@ internal static class MonitorEvaluator
         var outside = insidePassed.Count > 0 ? failing.Where(f => f.State.Zone == Outside).ToList() : [];
         var template = new AlertPayload
         {
-            Id = Guid.Empty, Kind = AlertKind.Failing, At = now, Monitor = new AlertMonitor(monitor.Id, name),
-            Agents = [], Summary = "", Text = "", ProbeId = probe.Id, ProbeUrl = probeUrl,
+            Id = Guid.Empty,
+            Kind = AlertKind.Failing,
+            At = now,
+            Monitor = new AlertMonitor(monitor.Id, name),
+            Agents = [],
+            Summary = "",
+            Text = "",
+            ProbeId = probe.Id,
+            ProbeUrl = probeUrl,
         };
         if (outside.Count > 0)
         {
