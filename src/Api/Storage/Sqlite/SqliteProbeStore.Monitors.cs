@@ -111,8 +111,9 @@ internal sealed partial class SqliteProbeStore : IMonitorStore
             }
 
             // Read in the same write as the claim: the previous probe's row is committed before the next slot is claimed.
+            // By the monitor's last probe (a key lookup), not by all its probes: the claim stays cheap however long the history.
             var running = await db.Database.SqlQuery<int>($"""
-                SELECT COUNT(*) AS Value FROM probes WHERE MonitorId = {key} AND Status = {RunningProbe}
+                SELECT COUNT(*) AS Value FROM probes WHERE Id = (SELECT LastProbeId FROM monitors WHERE Id = {key}) AND Status = {RunningProbe}
                 """).ToListAsync(cancellationToken);
             if (running[0] == 0)
             {
@@ -189,8 +190,21 @@ internal sealed partial class SqliteProbeStore : IMonitorStore
         })];
     }
 
-    public Task<IReadOnlyList<DeliveryWork>> LeaseDueDeliveriesAsync(DateTimeOffset now, DateTimeOffset leaseUntil, int limit, CancellationToken cancellationToken) =>
-        _writer.Enqueue<IReadOnlyList<DeliveryWork>>(async db =>
+    public async Task<IReadOnlyList<DeliveryWork>> LeaseDueDeliveriesAsync(DateTimeOffset now, DateTimeOffset leaseUntil, int limit, CancellationToken cancellationToken)
+    {
+        // A read first: the outbox is polled several times a second and is nearly always empty, and a write would commit each time.
+        await using (var reader = await contexts.CreateDbContextAsync(cancellationToken))
+        {
+            var anyDue = await reader.Database.SqlQuery<int>($"""
+                SELECT COUNT(*) AS Value FROM monitor_deliveries WHERE Status = {Pending} AND NextAttemptMs <= {now.ToUnixTimeMilliseconds()}
+                """).ToListAsync(cancellationToken);
+            if (anyDue[0] == 0)
+            {
+                return [];
+            }
+        }
+
+        return await _writer.Enqueue<IReadOnlyList<DeliveryWork>>(async db =>
         {
             var nowMs = now.ToUnixTimeMilliseconds();
             var due = await db.Database.SqlQuery<DeliveryRow>($"""
@@ -221,6 +235,7 @@ internal sealed partial class SqliteProbeStore : IMonitorStore
 
             return work;
         }, cancellationToken);
+    }
 
     public Task RecordDeliveryAsync(DeliveryRecord delivery, CancellationToken cancellationToken) =>
         WriteAsync(db => db.Database.ExecuteSqlAsync($"""
