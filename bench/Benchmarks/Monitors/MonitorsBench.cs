@@ -64,7 +64,9 @@ internal static class MonitorsBench
 
         var slots = new Dictionary<(string Monitor, long Slot), int>();
         var lags = new List<double>();
-        foreach (var probe in await hub.Client.ListAllAsync())
+        // The monitors keep running while the list is paged (newest first): a page can repeat the end of the one before, so by id.
+        var listed = (await hub.Client.ListAllAsync()).DistinctBy(p => p.GetProperty("id").GetString()).ToList();
+        foreach (var probe in listed)
         {
             if (probe.GetProperty("monitorId").GetString() is not { } id || !shifts.TryGetValue(id, out var shift))
             {

@@ -44,7 +44,7 @@ internal sealed partial class MonitorScheduler(
             catch (Exception ex)
             {
                 // Storage away for a moment: the slots stay due and are claimed at the next poll.
-                LogTickFailed(ex);
+                LogTickFailed(ex.Message);
                 await Task.Delay(poll, time, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
             }
         }
@@ -129,7 +129,7 @@ internal sealed partial class MonitorScheduler(
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            LogTickFailed(ex);
+            LogTickFailed(ex.Message);
         }
     }
 
@@ -142,6 +142,7 @@ internal sealed partial class MonitorScheduler(
     [LoggerMessage(LogLevel.Error, "Monitor {Monitor}: its slot could not be run: {Reason}")]
     private partial void LogFireFailed(string monitor, string reason);
 
-    [LoggerMessage(LogLevel.Error, "The monitor scheduler's poll failed")]
-    private partial void LogTickFailed(Exception exception);
+    // A warning in one line, no stack trace: storage trouble is reported by readiness and the storage log already.
+    [LoggerMessage(LogLevel.Warning, "The monitor scheduler's poll failed (it tries again): {Reason}")]
+    private partial void LogTickFailed(string reason);
 }

@@ -65,7 +65,7 @@ internal sealed partial class WebhookDeliveryService(
             }
             catch (Exception ex)
             {
-                LogPollFailed(ex);
+                LogPollFailed(ex.Message);
                 await Task.Delay(poll, time, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
             }
         }
@@ -122,6 +122,6 @@ internal sealed partial class WebhookDeliveryService(
     [LoggerMessage(LogLevel.Error, "Webhook delivery {DeliveryId} failed")]
     private partial void LogDeliveryFailed(Exception exception, Guid deliveryId);
 
-    [LoggerMessage(LogLevel.Error, "The webhook outbox's poll failed")]
-    private partial void LogPollFailed(Exception exception);
+    [LoggerMessage(LogLevel.Warning, "The webhook outbox's poll failed (it tries again): {Reason}")]
+    private partial void LogPollFailed(string reason);
 }

@@ -22,6 +22,12 @@ internal sealed partial class SqliteProbeStore : IMonitorStore
     public Task<bool> CreateMonitorAsync(MonitorRecord monitor, CancellationToken cancellationToken) =>
         _writer.Enqueue(async db =>
         {
+            // Checked first rather than left to the UNIQUE constraint, whose failure EF Core logs as an error with the SQL.
+            if (await NameTakenAsync(db, monitor.Definition.Name, monitor.Id, cancellationToken))
+            {
+                return false;
+            }
+
             try
             {
                 await db.Database.ExecuteSqlAsync($"""
@@ -40,6 +46,11 @@ internal sealed partial class SqliteProbeStore : IMonitorStore
     public Task<MonitorWrite> UpdateMonitorAsync(Guid id, MonitorDefinition definition, bool paused, DateTimeOffset nextDueAt, DateTimeOffset at, CancellationToken cancellationToken) =>
         _writer.Enqueue(async db =>
         {
+            if (await NameTakenAsync(db, definition.Name, id, cancellationToken))
+            {
+                return MonitorWrite.NameTaken;
+            }
+
             try
             {
                 var changed = await db.Database.ExecuteSqlAsync($"""
@@ -243,6 +254,9 @@ internal sealed partial class SqliteProbeStore : IMonitorStore
                 LeaseUntilMs = NULL, AttemptsJson = {ToJson(delivery.Attempts)}, DeliveredAtMs = {delivery.DeliveredAt?.ToUnixTimeMilliseconds()}
             WHERE Id = {HotPathSql.Key(delivery.Id)}
             """, cancellationToken), cancellationToken);
+
+    private static async Task<bool> NameTakenAsync(HubDbContext db, string name, Guid id, CancellationToken cancellationToken) =>
+        (await db.Database.SqlQuery<int>($"SELECT COUNT(*) AS Value FROM monitors WHERE Name = {name} AND Id <> {HotPathSql.Key(id)}").ToListAsync(cancellationToken))[0] > 0;
 
     private static Task<MonitorRow?> ReadMonitorAsync(HubDbContext db, Guid id, CancellationToken cancellationToken) =>
         db.Database.SqlQueryRaw<MonitorRow>($"SELECT {MonitorColumns} FROM monitors WHERE Id = {{0}}", HotPathSql.Key(id)).FirstOrDefaultAsync(cancellationToken)!;
