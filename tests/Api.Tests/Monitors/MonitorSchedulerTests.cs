@@ -141,6 +141,35 @@ public sealed class MonitorSchedulerTests
         }
     }
 
+    [Fact]
+    public async Task TwoHubsOnOneDatabase_FireEachSlotOnce()
+    {
+        var clock = new FakeTimeProvider(T0);
+        var data = Directory.CreateTempSubdirectory("monitor-shared-").FullName;
+        try
+        {
+            await using var a = Hub(clock, new FakeRunner(), data);
+            var client = a.CreateClient();
+            var id = await CreateAsync(client, EveryMinute);
+            await using var b = Hub(clock, new FakeRunner(), data);
+            _ = b.CreateClient();
+            var schedulers = new[] { a, b }.Select(h => h.Services.GetRequiredService<MonitorScheduler>()).ToList();
+
+            for (var slot = 1; slot <= 3; slot++)
+            {
+                clock.Advance(TimeSpan.FromMinutes(1));
+                await Task.WhenAll(schedulers.SelectMany(s => Enumerable.Range(0, 4).Select(_ => s.TickAsync(TestContext.Current.CancellationToken))));
+                await EvaluatedAsync(client, id, probes: slot);
+            }
+
+            Assert.Equal(3, await ProbeCountAsync(client, id));
+        }
+        finally
+        {
+            Directory.Delete(data, recursive: true);
+        }
+    }
+
     private static HubFactory Hub(FakeTimeProvider clock, FakeRunner runner, string? dataDirectory = null) =>
         new(runner, dataDirectory: dataDirectory)
         {
