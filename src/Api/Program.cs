@@ -4,6 +4,8 @@ using SmtpProbeHub.Api.Monitors;
 using SmtpProbeHub.Api.Operations;
 using SmtpProbeHub.Api.Probes;
 using SmtpProbeHub.Api.Problems;
+using SmtpProbeHub.Api.Returns;
+using SmtpProbeHub.Api.ResultsPage;
 using SmtpProbeHub.Api.Security;
 using SmtpProbeHub.Api.Storage;
 using SmtpProbeHub.Api.Swagger;
@@ -20,6 +22,7 @@ builder.AddAgentHub();
 builder.Services
     .AddApiConventions()
     .AddStorageServices(builder.Configuration, builder.Environment)
+    .AddReturnsServices()
     .AddAgentServices()
     .AddSecurityServices()
     .AddOperationsServices()
@@ -35,6 +38,7 @@ app.MapOperationsApi();
 app.MapProbesApi();
 app.MapAgentsApi();
 app.MapMonitorsApi();
+app.MapResultsPage();
 app.MapAgentHub();
 await app.RunAsync();
 return 0;

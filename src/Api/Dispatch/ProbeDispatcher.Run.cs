@@ -227,7 +227,8 @@ public sealed partial class ProbeDispatcher
         }
         finally
         {
-            bus.Close(probe.Id, Probes.ProbeViews.From(final));
+            // A confirming probe's events stay open for its delivery stage (Returns/Delivery).
+            deliveryStage.CloseEvents(final);
             _active.TryRemove(probe.Id, out _);
             probe.Ended.TrySetResult(final);
         }

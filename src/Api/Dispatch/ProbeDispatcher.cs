@@ -27,6 +27,8 @@ public sealed partial class ProbeDispatcher(
     IOptions<LocalAgentOptions> localAgent,
     HubTargetPolicies targets,
     StorageHealth storageHealth,
+    Returns.ReturnAddresses returnAddresses,
+    Returns.Delivery.DeliveryStage deliveryStage,
     ILogger<ProbeDispatcher> logger) : IHostedService
 {
     private readonly ConcurrentDictionary<Guid, ActiveProbe> _active = new();
@@ -95,7 +97,8 @@ public sealed partial class ProbeDispatcher(
             var recorder = state.Recorders[i];
             metrics.RunQueued();
             bus.Publish(id, ProbeEvent.Run, ProbeViews.From(runs[i], withDetail: false));
-            var assignment = new RunAssignment(runs[i].Id, id, plan, deadline, targets.For(agents[i].Agent.Labels));
+            // A confirming run sends its own return address and ENVID, so its report comes back to this run.
+            var assignment = new RunAssignment(runs[i].Id, id, returnAddresses.ForRun(plan, runs[i].Id), deadline, targets.For(agents[i].Agent.Labels));
             var agent = agents[i];
             state.RunTasks.Add(Task.Run(() => ExecuteAsync(state, agent, assignment, recorder), CancellationToken.None));
         }

@@ -70,7 +70,7 @@ public sealed record MonitorListView(IReadOnlyList<MonitorView> Items, int Page,
 /// <summary>An alert of a monitor: the payload its webhooks got, and how each delivery went.</summary>
 /// <param name="Alert">The webhook payload.</param>
 /// <param name="Deliveries">One per webhook configured when it was raised.</param>
-public sealed record AlertView(AlertPayload Alert, IReadOnlyList<DeliveryView> Deliveries);
+public sealed record AlertView(AlertPayload Alert, IReadOnlyList<WebhookDeliveryView> Deliveries);
 
 /// <summary>One alert's delivery to one webhook.</summary>
 /// <param name="Id">Delivery id (header X-SmtpProbeHub-Delivery).</param>
@@ -80,7 +80,7 @@ public sealed record AlertView(AlertPayload Alert, IReadOnlyList<DeliveryView> D
 /// <param name="NextAttemptAt">When the next round is due (pending).</param>
 /// <param name="DeliveredAt">When it was delivered.</param>
 /// <param name="Attempts">Every HTTP attempt, oldest first.</param>
-public sealed record DeliveryView(Guid Id, string Url, DeliveryStatus Status, int Rounds, DateTimeOffset? NextAttemptAt, DateTimeOffset? DeliveredAt, IReadOnlyList<DeliveryAttempt> Attempts);
+public sealed record WebhookDeliveryView(Guid Id, string Url, WebhookDeliveryStatus Status, int Rounds, DateTimeOffset? NextAttemptAt, DateTimeOffset? DeliveredAt, IReadOnlyList<WebhookAttempt> Attempts);
 
 internal static class MonitorViews
 {
@@ -116,5 +116,5 @@ internal static class MonitorViews
 
     public static AlertView From(AlertRecord alert) => new(
         alert.Payload,
-        [.. alert.Deliveries.Select(d => new DeliveryView(d.Id, d.Url, d.Status, d.Rounds, d.Status == DeliveryStatus.Pending ? d.NextAttemptAt : null, d.DeliveredAt, d.Attempts))]);
+        [.. alert.Deliveries.Select(d => new WebhookDeliveryView(d.Id, d.Url, d.Status, d.Rounds, d.Status == WebhookDeliveryStatus.Pending ? d.NextAttemptAt : null, d.DeliveredAt, d.Attempts))]);
 }

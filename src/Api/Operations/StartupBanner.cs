@@ -4,7 +4,7 @@ using SmtpProbeHub.Api.Security;
 
 namespace SmtpProbeHub.Api.Operations;
 
-/// <summary>Says at start where Swagger UI is and how access is set up (never the keys themselves).</summary>
+/// <summary>Says at start where the results page and Swagger UI are and how access is set up (never the keys themselves).</summary>
 internal sealed class StartupBanner(
     IServer server, IHostApplicationLifetime lifetime, ApiKeys keys, AgentListener agents, ILogger<StartupBanner> logger) : IHostedService
 {
@@ -29,7 +29,9 @@ internal sealed class StartupBanner(
                     continue;
                 }
 
-                logger.LogInformation("Swagger UI: {SwaggerUrl}", address.Replace("://127.0.0.1", "://localhost", StringComparison.Ordinal).TrimEnd('/') + "/swagger");
+                var root = address.Replace("://127.0.0.1", "://localhost", StringComparison.Ordinal).TrimEnd('/');
+                logger.LogInformation("Results page: {PageUrl}", root + "/");
+                logger.LogInformation("Swagger UI: {SwaggerUrl}", root + "/swagger");
             }
         });
         return Task.CompletedTask;

@@ -2,6 +2,8 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using SmtpProbeHub.Api.Dispatch;
 using SmtpProbeHub.Api.Probes.Validation;
+using SmtpProbeHub.Api.Returns;
+using SmtpProbeHub.Api.Returns.Delivery;
 using SmtpProbeHub.Api.Security;
 using SmtpProbeHub.Api.Storage;
 
@@ -9,6 +11,8 @@ namespace SmtpProbeHub.Api.Probes;
 
 internal static class ProbeEndpoints
 {
+    private const string PlainTextType = "text/plain";
+
     public static RouteGroupBuilder MapProbesApi(this IEndpointRouteBuilder app)
     {
         // Success responses are documented by the handlers' typed results; a ProblemHttpResult carries no status
@@ -16,7 +20,8 @@ internal static class ProbeEndpoints
         var group = app.MapGroup("/api/v1/probes").WithTags("Probes").RequireApiAccess();
         group.MapPost("/", CreateAsync).WithName("CreateProbe")
             .WithSummary("Run the KB 153119 SMTP test from one or more agents.")
-            .WithDescription("Answers 202 with a Location at once; with ?wait=SECONDS it answers 200 with the finished probe if every run ends within that time, else 202. "
+            .WithDescription("Answers 202 with a Location at once; with ?wait=SECONDS it answers 200 with the finished probe if every run ends within that time, else 202 "
+                + "(with dsn.confirm: once every run's delivery is settled, i.e. its DSN came back or its waitSeconds are over). "
                 + "422 no_agents_matched when the selector names no online agent; 422 target_not_allowed when the port, or a server given as an address, is outside the target policy (nothing is sent).")
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status422UnprocessableEntity).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         group.MapGet("/", ListProbes.HandleAsync).WithName("ListProbes")
@@ -25,11 +30,18 @@ internal static class ProbeEndpoints
         group.MapGet("/{id:guid}", GetAsync).WithName("GetProbe")
             .WithSummary("A probe with every run's verdict, diagnosis, steps and transcript.")
             .ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapGet("/{id:guid}/transcript", GetTranscriptAsync).WithName("GetProbeTranscript")
+            .WithSummary("The probe as plain text for a ticket: the comparison, then each run's verdict, diagnosis and telnet-style transcript.")
+            .WithDescription("Lines are marked as curl -v marks them: '>' sent, '<' received, '*' note, '~' TLS, each with the milliseconds since the run started. "
+                + "The results page's \"Copy as text\" button copies this text.")
+            .Produces<string>(StatusCodes.Status200OK, PlainTextType)
+            .ProducesProblem(StatusCodes.Status404NotFound);
         group.MapPost("/{id:guid}/cancel", CancelAsync).WithName("CancelProbe")
             .WithSummary("Cancel a probe in flight; answers with the probe once its runs have ended (idempotent).")
             .ProducesProblem(StatusCodes.Status404NotFound);
         group.MapGet("/{id:guid}/events", ProbeEventsEndpoint.StreamAsync).WithName("ProbeEvents")
             .WithSummary("Server-Sent Events: what already happened, then each run change, step and transcript line live, a heartbeat comment, and a final 'end' event with the probe.")
+            .WithDescription("With dsn.confirm the stream stays open after the runs end: a 'delivery' event (runId, agentId, delivery) for each DSN that comes back, and 'end' once every run's delivery is settled.")
             .ProducesProblem(StatusCodes.Status404NotFound);
         return group;
     }
@@ -37,9 +49,14 @@ internal static class ProbeEndpoints
     /// <param name="request">The probe to run.</param>
     /// <param name="wait">Seconds to wait for the probe to finish (0–300) before answering 202.</param>
     private static async Task<Results<Ok<ProbeView>, Accepted<ProbeView>, ProblemHttpResult, Problems.StorageUnavailableResult>> CreateAsync(
-        [FromBody] ProbeRequest request, [FromQuery] int? wait, ProbeDispatcher dispatcher, TimeProvider time, CancellationToken cancellationToken)
+        [FromBody] ProbeRequest request, [FromQuery] int? wait, ProbeDispatcher dispatcher, ReturnAddresses returns, DeliveryStage delivery, TimeProvider time, CancellationToken cancellationToken)
     {
         var errors = ProbeRequestValidator.Validate(request, wait);
+        if (errors.Count == 0 && request.Dsn is { Confirm: true } && !returns.Enabled)
+        {
+            errors = new Dictionary<string, string[]> { ["dsn.confirm"] = ["this hub has no return-path receiver (set Hub:Returns:Domain), so it cannot confirm delivery"] };
+        }
+
         if (errors.Count > 0)
         {
             return Problems.Problem.Validation(errors);
@@ -65,9 +82,18 @@ internal static class ProbeEndpoints
         }
 
         var location = $"/api/v1/probes/{probe.Id}";
+        var waitUntil = time.GetUtcNow().AddSeconds(wait ?? 0);
         if (wait is > 0 && await FinishesWithinAsync(ended, TimeSpan.FromSeconds(wait.Value), time, cancellationToken))
         {
-            return TypedResults.Ok(ProbeViews.From(await ended));
+            if (!DeliveryStage.Confirms(probe.Plan))
+            {
+                return TypedResults.Ok(ProbeViews.From(await ended));
+            }
+
+            // The delivery stage too: 200 once every report is in (or its wait is over), else 202 as it stands.
+            var settled = await delivery.SettledAsync(probe.Id, Remaining(waitUntil, time), cancellationToken) ?? await ended;
+            var view = ProbeViews.From(settled, now: time.GetUtcNow());
+            return view.Runs.All(r => DeliveryStates.Settled(r.Delivery)) ? TypedResults.Ok(view) : TypedResults.Accepted(location, view);
         }
 
         // From memory: the dispatcher holds the probe's current state while it is in flight.
@@ -78,6 +104,11 @@ internal static class ProbeEndpoints
     private static async Task<Results<Ok<ProbeView>, ProblemHttpResult>> GetAsync(Guid id, IProbeStore store, CancellationToken cancellationToken) =>
         await store.GetAsync(id, cancellationToken) is { } probe
             ? TypedResults.Ok(ProbeViews.From(probe))
+            : Problems.Problem.NotFound($"No probe with id {id}.");
+
+    private static async Task<Results<ContentHttpResult, ProblemHttpResult>> GetTranscriptAsync(Guid id, IProbeStore store, CancellationToken cancellationToken) =>
+        await store.GetAsync(id, cancellationToken) is { } probe
+            ? TypedResults.Text(PlainTranscript.Of(ProbeViews.From(probe)), PlainTextType, System.Text.Encoding.UTF8)
             : Problems.Problem.NotFound($"No probe with id {id}.");
 
     private static async Task<Results<Ok<ProbeView>, ProblemHttpResult>> CancelAsync(Guid id, ProbeDispatcher dispatcher, IProbeStore store, TimeProvider time, CancellationToken cancellationToken)
@@ -94,6 +125,9 @@ internal static class ProbeEndpoints
 
         return TypedResults.Ok(ProbeViews.From((await store.GetAsync(id, CancellationToken.None))!));
     }
+
+    private static TimeSpan Remaining(DateTimeOffset until, TimeProvider time) =>
+        until > time.GetUtcNow() ? until - time.GetUtcNow() : TimeSpan.Zero;
 
     private static async Task<bool> FinishesWithinAsync(Task ended, TimeSpan wait, TimeProvider time, CancellationToken cancellationToken)
     {

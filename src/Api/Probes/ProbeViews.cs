@@ -1,5 +1,6 @@
 using SmtpProbeHub.Api.Dispatch;
 using SmtpProbeHub.Api.Probes.Comparison;
+using SmtpProbeHub.Api.Returns.Delivery;
 using SmtpProbeHub.Api.Storage;
 
 namespace SmtpProbeHub.Api.Probes;
@@ -7,7 +8,16 @@ namespace SmtpProbeHub.Api.Probes;
 /// <summary>Stored records → the contract's JSON shape (the result's fields flattened into the run).</summary>
 internal static class ProbeViews
 {
-    public static ProbeView From(ProbeRecord probe, bool withDetail = true) => new()
+    /// <param name="probe">The probe as stored (read whole, with the reports of a confirming probe).</param>
+    /// <param name="withDetail">False for lists and live run events: no steps, transcript, message, comparison or delivery.</param>
+    /// <param name="now">The hub's time, which tells a pending delivery from one that got no report; default the clock's.</param>
+    public static ProbeView From(ProbeRecord probe, bool withDetail = true, DateTimeOffset? now = null)
+    {
+        var view = Build(probe, withDetail, now);
+        return withDetail ? view with { Comparison = DeliveryComparison.With(view.Comparison, view.Runs) } : view;
+    }
+
+    private static ProbeView Build(ProbeRecord probe, bool withDetail, DateTimeOffset? now) => new()
     {
         Id = probe.Id,
         CreatedAt = probe.CreatedAt,
@@ -17,7 +27,7 @@ internal static class ProbeViews
         Server = probe.Plan.Server,
         To = probe.Plan.To,
         Message = withDetail ? MessageOf(probe) : null,
-        Runs = [.. probe.Runs.Select(r => From(r, withDetail))],
+        Runs = [.. probe.Runs.Select(r => withDetail ? From(r) with { Delivery = DeliveryStates.Of(r, probe.Plan, now ?? DateTimeOffset.UtcNow) } : From(r, withDetail))],
         Comparison = withDetail ? CompareRuns(probe.Runs) : null,
     };
 

@@ -55,4 +55,8 @@ public sealed record RunView : ProbeObservations
     /// <summary>When the run ended.</summary>
     [JsonPropertyOrder(2)]
     public DateTimeOffset? EndedAt { get; init; }
+
+    /// <summary>With dsn.confirm: where the message is, from the DSNs that came back to the hub; null otherwise (and in probe lists).</summary>
+    [JsonPropertyOrder(3)]
+    public Returns.Delivery.DeliveryView? Delivery { get; init; }
 }

@@ -1,4 +1,5 @@
 using SmtpProbeHub.Api.Events;
+using SmtpProbeHub.Api.Returns.Delivery;
 using SmtpProbeHub.Api.Storage;
 
 namespace SmtpProbeHub.Api.Probes;
@@ -23,6 +24,11 @@ internal static class StoredEvents
             }
 
             Add(ProbeEvent.Run, ProbeViews.From(run, withDetail: false));
+            if (run.Reports.Count > 0 && DeliveryStates.Of(run, probe.Plan, DateTimeOffset.UtcNow) is { } delivery)
+            {
+                // As live: the receipt came after the run ended.
+                Add(DeliveryStage.DeliveryEvent, new { runId = run.Id, agentId = run.Agent.Id, delivery });
+            }
         }
 
         Add(ProbeEvent.End, ProbeViews.From(probe));

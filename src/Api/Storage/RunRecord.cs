@@ -41,6 +41,9 @@ public sealed record RunRecord
     /// <summary>The result's transcript; without a result, the lines seen before the run ended. Set only for a run without a result.</summary>
     public IReadOnlyList<TranscriptEntry> Transcript { get => Result?.Transcript ?? _transcript; init => _transcript = value; }
 
+    /// <summary>The DSNs that came back for a confirming run, oldest first (loaded only with a probe read whole).</summary>
+    public IReadOnlyList<Returns.Reports.DsnReport> Reports { get; init; } = [];
+
     /// <summary>True once the run has ended, whatever the way.</summary>
     public bool HasEnded => Status is not (RunStatus.Queued or RunStatus.Running);
 }

@@ -26,6 +26,7 @@ internal static class StorageServiceCollectionExtensions
         services.AddSingleton<SqliteProbeStore>();
         services.AddSingleton<IProbeStore>(sp => sp.GetRequiredService<SqliteProbeStore>());
         services.AddSingleton<IAgentIdentityStore>(sp => sp.GetRequiredService<SqliteProbeStore>());
+        services.AddSingleton<Returns.IDeliveryReportStore>(sp => sp.GetRequiredService<SqliteProbeStore>());
         services.AddHostedService<StorageStartup>();
 
         // After StorageStartup: hosted services start in order, so the schema is migrated before the first sweep.

@@ -47,6 +47,9 @@ internal static class SwaggerServiceCollectionExtensions
             });
             swagger.OperationFilter<KbExampleOperationFilter>();
             swagger.OperationFilter<Monitors.MonitorExampleOperationFilter>();
+            swagger.OperationFilter<ResponseExamples>();
+            swagger.OperationFilter<EnumValuesFilter>();
+            swagger.SchemaFilter<EnumValuesFilter>();
             swagger.SupportNonNullableReferenceTypes();
         });
         return services;

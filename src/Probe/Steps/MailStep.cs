@@ -16,7 +16,7 @@ internal static class MailStep
         var plan = session.Plan;
         var capabilities = session.Capabilities;
         var scope = session.Begin(StepName.Mail);
-        var international = !plan.To.Append(plan.From).All(Syntax.IsAscii);
+        var international = !plan.To.Append(plan.From).Append(plan.Dsn?.ReturnPath ?? "").All(Syntax.IsAscii);
         if (international && !capabilities.SmtpUtf8)
         {
             const string why = "an address has non-ASCII characters and the server does not advertise SMTPUTF8: MAIL not sent";
@@ -26,7 +26,8 @@ internal static class MailStep
         }
 
         session.Message = MessageComposer.Compose(plan, session.Time.GetUtcNow(), international);
-        var command = new StringBuilder($"MAIL FROM:<{plan.From}>");
+        // A confirming probe's report must come back to the hub, not to the From header's address.
+        var command = new StringBuilder($"MAIL FROM:<{plan.Dsn?.ReturnPath ?? plan.From}>");
         if (capabilities.Size is not null)
         {
             command.Append(" SIZE=").Append(session.Message.Size);

@@ -51,5 +51,23 @@ internal static class OptionsValidator
         {
             errors.Add(new("dsn.envId", InvalidCharacters, "the envelope id must be printable ASCII"));
         }
+
+        if (dsn.WaitSeconds is { } wait && wait is < 1 or > DsnPlan.MaxWaitSeconds)
+        {
+            errors.Add(new("dsn.waitSeconds", OutOfRange, $"the wait for the report must be 1–{DsnPlan.MaxWaitSeconds} seconds"));
+        }
+
+        // The return path is an envelope address like from: same syntax and injection rules.
+        if (dsn.ReturnPath is { } returnPath)
+        {
+            if (returnPath.Length == 0)
+            {
+                errors.Add(new("dsn.returnPath", Required, "the address is empty (leave returnPath out to use from)"));
+            }
+            else if (Syntax.CheckAddress(returnPath) is { } problem)
+            {
+                errors.Add(new("dsn.returnPath", problem.Code, problem.Message));
+            }
+        }
     }
 }

@@ -12,12 +12,12 @@ namespace SmtpProbeHub.Api.Tests.Security;
 /// <summary>
 /// Every endpoint the hub maps states its access rule: explicitly anonymous (health only), the API-key policy with the
 /// per-client rate limit (the REST API), the agent policy (the agents' gRPC service), or the loopback-without-keys
-/// policy (metrics). A route group added without its rule fails here, instead of being open once keys are configured.
+/// policy (metrics, the results page). A route group added without its rule fails here, instead of being open once keys are configured.
 /// </summary>
 public sealed class AccessPolicyTests
 {
     private static readonly string[] Anonymous = ["/health/live", "/health/ready"];
-    private static readonly string[] LoopbackWithoutKeys = ["/metrics"];
+    private static readonly string[] LoopbackWithoutKeys = ["/metrics", "/"];
 
     [Fact]
     public void EveryEndpoint_IsNamedAnonymous_OrRequiresAnAccessPolicy()
@@ -40,7 +40,7 @@ public sealed class AccessPolicyTests
                     ? policies.SequenceEqual([AccessPolicies.Agent])
                     : pattern.StartsWith("/api/", StringComparison.Ordinal)
                         ? policies.SequenceEqual([AccessPolicies.ApiKey]) && rateLimit == AccessPolicies.PerClientRateLimit
-                        : LoopbackWithoutKeys.Contains(pattern) && policies.SequenceEqual([AccessPolicies.LoopbackWithoutKeys]);
+                        : (LoopbackWithoutKeys.Contains(pattern) || IsPageAsset(pattern)) && policies.SequenceEqual([AccessPolicies.LoopbackWithoutKeys]);
             if (!allowed)
             {
                 problems.Add($"{endpoint.DisplayName} ({pattern}): policies [{string.Join(", ", policies)}], rate limit {rateLimit ?? "none"}");
@@ -54,6 +54,9 @@ public sealed class AccessPolicyTests
         Assert.Contains(endpoints, e => e.Metadata.GetMetadata<GrpcMethodMetadata>() is not null);
         Assert.Contains(endpoints, e => e.RoutePattern.RawText == "/metrics");
     }
+
+    /// <summary>The results page's scripts and styles follow the page's rule (Swagger UI's): they hold no data.</summary>
+    private static bool IsPageAsset(string pattern) => pattern.StartsWith("/ui/", StringComparison.Ordinal) && !pattern.Contains('{', StringComparison.Ordinal);
 
     // gRPC's own answers for a method or service that does not exist: nothing behind them but UNIMPLEMENTED, and they
     // follow the fallback policy (loopback only until keys are configured).

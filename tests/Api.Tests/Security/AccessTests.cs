@@ -63,12 +63,12 @@ public sealed class AccessTests
     }
 
     [Fact]
-    public async Task WithoutKeys_RemoteClient_GetsNeitherSwaggerNorMetrics_ButHealth()
+    public async Task WithoutKeys_RemoteClient_GetsNeitherSwaggerNorMetricsNorTheResultsPage_ButHealth()
     {
         await using var remote = new HubFactory(new FakeRunner()) { ExtraServices = s => s.AddSingleton<IStartupFilter>(new RemoteAddress("192.0.2.50")) };
         var client = remote.CreateClient();
 
-        foreach (var path in new[] { "/swagger/index.html", "/swagger/v1/swagger.json", "/metrics", "/no-such-path" })
+        foreach (var path in new[] { "/swagger/index.html", "/swagger/v1/swagger.json", "/metrics", "/", "/ui/js/app.js", "/no-such-path" })
         {
             var refused = await client.GetAsync(path, TestContext.Current.CancellationToken);
             Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
@@ -79,7 +79,7 @@ public sealed class AccessTests
     }
 
     [Fact]
-    public async Task WithKeysConfigured_RemoteClient_ReadsSwaggerAndMetricsWithoutKey_ButNotTheApi()
+    public async Task WithKeysConfigured_RemoteClient_ReadsSwaggerMetricsAndTheResultsPageWithoutKey_ButNotTheApi()
     {
         await using var remote = new HubFactory(new FakeRunner(), new() { ["Hub:ApiKeys:0"] = Key })
         {
@@ -89,6 +89,8 @@ public sealed class AccessTests
 
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/swagger/index.html", TestContext.Current.CancellationToken)).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/metrics", TestContext.Current.CancellationToken)).StatusCode);
+        // The page holds no data: what it shows comes from the API, which asks for the key.
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/", TestContext.Current.CancellationToken)).StatusCode);
         var api = await client.GetAsync("/api/v1/agents", TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.Unauthorized, api.StatusCode);
         Assert.Equal("X-Api-Key", api.Headers.WwwAuthenticate.ToString());

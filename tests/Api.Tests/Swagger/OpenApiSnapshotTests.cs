@@ -50,6 +50,27 @@ public sealed class OpenApiSnapshotTests
         Assert.False(string.IsNullOrWhiteSpace(doc["components"]!["schemas"]!["ProbeRequest"]!["properties"]!["from"]!["description"]?.GetValue<string>()));
     }
 
+    [Fact]
+    public async Task OpenApiDocument_PrefillsWait_ListsEveryEnumsValues_AndDocumentsThePlainTranscript()
+    {
+        await using var hub = new HubFactory(new FakeRunner());
+        var doc = JsonNode.Parse(await hub.CreateClient().GetStringAsync("/swagger/v1/swagger.json", TestContext.Current.CancellationToken))!;
+
+        var create = doc["paths"]!["/api/v1/probes"]!["post"]!;
+        Assert.Equal(30, create["parameters"]!.AsArray().Single(p => (string?)p!["name"] == "wait")!["example"]!.GetValue<int>());
+        Assert.Equal(["passed", "failedOutsideTimeout"], create["responses"]!["200"]!["content"]!["application/json"]!["examples"]!.AsObject().Select(e => e.Key));
+        var list = doc["paths"]!["/api/v1/probes"]!["get"]!["parameters"]!.AsArray();
+        Assert.Equal(["running", "completed", "canceled"], Enum(list.Single(p => (string?)p!["name"] == "status")!["schema"]!));
+        Assert.Equal(["passed", "failed"], Enum(list.Single(p => (string?)p!["name"] == "verdict")!["schema"]!));
+        Assert.Equal(["online", "offline"], Enum(doc["components"]!["schemas"]!["AgentStatusView"]!["properties"]!["status"]!));
+        var transcript = doc["paths"]!["/api/v1/probes/{id}/transcript"]!["get"]!["responses"]!;
+        Assert.Contains("=== outside-1, zone outside: failed at connect", transcript["200"]!["content"]!["text/plain"]!["example"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.NotNull(transcript["404"]);
+        Assert.NotNull(transcript["401"]);
+    }
+
+    private static IEnumerable<string> Enum(JsonNode schema) => schema["enum"]!.AsArray().Select(v => v!.GetValue<string>());
+
     private static string SnapshotDirectory([CallerFilePath] string path = "") =>
         Path.Combine(Path.GetDirectoryName(Path.GetDirectoryName(path))!, "Snapshots");
 }

@@ -16,7 +16,7 @@ internal static class Samples
         Helo = "probe.test",
         Tls = TlsMode.Required,
         Auth = new AuthPlan { Username = "u", Password = Password, Mechanism = AuthMechanism.Login, AllowWithoutTls = true },
-        Dsn = new DsnPlan { Notify = [DsnNotify.Success, DsnNotify.Delay], Ret = DsnRet.Hdrs, EnvId = "env-1" },
+        Dsn = new DsnPlan { Notify = [DsnNotify.Success, DsnNotify.Delay], Ret = DsnRet.Hdrs, EnvId = "env-1", Confirm = true, WaitSeconds = 90, ReturnPath = "probe+1.2@returns.test" },
         QuitAfter = StepName.Rcpt,
         Message = new MessagePlan { Subject = "s", Body = "b", Headers = new Dictionary<string, string> { ["X-A"] = "1" } },
         Timeouts = new ProbeTimeouts { ConnectSeconds = 1, BannerSeconds = 2, CommandSeconds = 3, MessageSeconds = 4, TotalSeconds = 5 },

@@ -130,17 +130,23 @@ public sealed class HubEndToEndTests(PostfixInstance postfix) : IClassFixture<Po
         Assert.DoesNotContain("Microsoft.EntityFrameworkCore.Database.Command", hub.Text);
         Assert.DoesNotContain("Microsoft.AspNetCore.Hosting.Diagnostics", hub.Text);
         Assert.False(File.Exists(Path.Combine(elsewhere, "appsettings.json")));
+        // The results page is embedded in the hub: served whatever the working directory.
+        var page = await hub.Http.GetAsync("/ui/js/app.js", TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
     }
 
     [Fact]
-    public async Task Startup_SaysWhereSwaggerUiIs_AndThatWithoutKeysOnlyLoopbackIsServed()
+    public async Task Startup_SaysWhereTheResultsPageAndSwaggerUiAre_AndThatWithoutKeysOnlyLoopbackIsServed()
     {
         await using var hub = await HubProcess.StartAsync();
 
         Assert.Contains(hub.Output, l => l.Contains($"Swagger UI: http://localhost:{hub.RestPort}/swagger", StringComparison.Ordinal));
+        Assert.Contains(hub.Output, l => l.Contains($"Results page: http://localhost:{hub.RestPort}/", StringComparison.Ordinal));
         Assert.Contains(hub.Output, l => l.Contains("serving loopback clients only", StringComparison.Ordinal));
         var ui = await hub.Http.GetAsync("/swagger/index.html", TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.OK, ui.StatusCode);
+        var page = await hub.Http.GetAsync("/", TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
         Assert.True(File.Exists(Path.Combine(hub.DataDirectory, "smtpprobehub.db")));
     }
     [Fact]

@@ -11,18 +11,7 @@ internal static class ScenarioRecord
 {
     public static void Write(string scenario, JsonObject request, JsonObject probe)
     {
-        var root = AppContext.BaseDirectory;
-        for (var dir = new DirectoryInfo(root); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "SmtpProbeHub.sln")))
-            {
-                root = dir.FullName;
-                break;
-            }
-        }
-
-        var folder = Path.Combine(root, "artifacts", "scenarios");
-        Directory.CreateDirectory(folder);
+        var folder = Artifacts.Folder("scenarios");
         var record = new JsonObject { ["request"] = request.DeepClone(), ["response"] = probe.DeepClone() };
         File.WriteAllText(Path.Combine(folder, $"scenario-{scenario}.json"), record.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
     }

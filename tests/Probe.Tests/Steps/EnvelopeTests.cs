@@ -37,6 +37,18 @@ public sealed class EnvelopeTests
     }
 
     [Fact]
+    public async Task Dsn_ReturnPath_IsTheMailFrom_AndFromStaysTheHeader()
+    {
+        await using var server = ScriptedSmtpServer.Start();
+
+        var result = await Probes.RunAsync(Probes.PlanFor(server) with { Dsn = Dsn with { ReturnPath = "probe+run.tag@returns.test" } });
+
+        Assert.Equal(Verdict.Passed, result.Verdict);
+        Assert.StartsWith("MAIL FROM:<probe+run.tag@returns.test> ", Assert.Single(server.ReceivedCommands, c => c.StartsWith("MAIL", StringComparison.Ordinal)), StringComparison.Ordinal);
+        Assert.Contains(result.Transcript, t => t.Direction == TranscriptDirection.Sent && t.Text == "From: admin@test.com");
+    }
+
+    [Fact]
     public async Task Size_NotAdvertised_IsNotSent()
     {
         await using var server = ScriptedSmtpServer.Start(s => s.Capabilities.Remove("SIZE 10240000"));

@@ -201,6 +201,15 @@ public sealed class PlanValidatorTests
     }
 
     [Fact]
+    public void Dsn_ReturnPathIsCheckedLikeAnyAddress_AndTheWaitIsBounded()
+    {
+        Assert.Equal("dsn.returnPath", Single(Valid with { Dsn = new DsnPlan { ReturnPath = "probe@returns.test>\r\nRCPT TO:<x@y.z" } }).Field);
+        Assert.Equal("dsn.returnPath", Single(Valid with { Dsn = new DsnPlan { ReturnPath = "no-at-sign" } }).Field);
+        Assert.Equal(("dsn.waitSeconds", "out_of_range"), (Single(Valid with { Dsn = new DsnPlan { Confirm = true, WaitSeconds = 0 } }) is var e ? (e.Field, e.Code) : default));
+        Assert.Empty(PlanValidator.Validate(Valid with { Dsn = new DsnPlan { Confirm = true, WaitSeconds = 600, ReturnPath = "probe+a.b@returns.test" } }));
+    }
+
+    [Fact]
     public void UndefinedEnums_AreOutOfRange()
     {
         Assert.Equal("quitAfter", Single(Valid with { QuitAfter = (StepName)99 }).Field);

@@ -20,7 +20,7 @@ internal sealed record DeliveryRecord
 
     public required string Url { get; init; }
 
-    public required DeliveryStatus Status { get; init; }
+    public required WebhookDeliveryStatus Status { get; init; }
 
     public required DateTimeOffset NextAttemptAt { get; init; }
 
@@ -29,11 +29,11 @@ internal sealed record DeliveryRecord
     /// <summary>Rounds taken so far (each round is a few HTTP attempts with backoff).</summary>
     public int Rounds { get; init; }
 
-    public IReadOnlyList<DeliveryAttempt> Attempts { get; init; } = [];
+    public IReadOnlyList<WebhookAttempt> Attempts { get; init; } = [];
 }
 
 /// <summary>Where a delivery stands.</summary>
-public enum DeliveryStatus
+public enum WebhookDeliveryStatus
 {
     /// <summary>Waiting for its (next) round.</summary>
     Pending,
@@ -50,4 +50,4 @@ public enum DeliveryStatus
 /// <param name="StatusCode">The receiver's HTTP status, or null when there was no answer.</param>
 /// <param name="Error">What went wrong (timeout, connection refused, refused by the target policy), or null.</param>
 /// <param name="ElapsedMs">How long it took.</param>
-public sealed record DeliveryAttempt(DateTimeOffset At, int? StatusCode, string? Error, double ElapsedMs);
+public sealed record WebhookAttempt(DateTimeOffset At, int? StatusCode, string? Error, double ElapsedMs);

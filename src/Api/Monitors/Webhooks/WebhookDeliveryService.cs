@@ -84,21 +84,21 @@ internal sealed partial class WebhookDeliveryService(
             var webhooks = options.Value.Webhooks;
             var (status, outcome) = round.Outcome switch
             {
-                RoundOutcome.Delivered => (DeliveryStatus.Delivered, "delivered"),
-                RoundOutcome.Retry when rounds < webhooks.MaxRounds => (DeliveryStatus.Pending, "retrying"),
-                _ => (DeliveryStatus.Failed, "failed"),
+                RoundOutcome.Delivered => (WebhookDeliveryStatus.Delivered, "delivered"),
+                RoundOutcome.Retry when rounds < webhooks.MaxRounds => (WebhookDeliveryStatus.Pending, "retrying"),
+                _ => (WebhookDeliveryStatus.Failed, "failed"),
             };
             var backoff = TimeSpan.FromSeconds(Math.Min(3600, webhooks.RoundBackoffSeconds * Math.Pow(2, rounds - 1)));
             await store.RecordDeliveryAsync(delivery with
             {
                 Status = status,
                 Rounds = rounds,
-                NextAttemptAt = status == DeliveryStatus.Pending ? now + backoff : delivery.NextAttemptAt,
-                DeliveredAt = status == DeliveryStatus.Delivered ? now : null,
+                NextAttemptAt = status == WebhookDeliveryStatus.Pending ? now + backoff : delivery.NextAttemptAt,
+                DeliveredAt = status == WebhookDeliveryStatus.Delivered ? now : null,
                 Attempts = [.. delivery.Attempts, .. round.Attempts],
             }, CancellationToken.None);
             metrics.DeliveryRound(outcome);
-            if (status != DeliveryStatus.Delivered)
+            if (status != WebhookDeliveryStatus.Delivered)
             {
                 // The URL is the operator's; it carries no secret (credentials in URLs are refused when the monitor is saved).
                 LogNotDelivered(delivery.Url, outcome, round.Attempts.LastOrDefault()?.Error ?? $"HTTP {round.Attempts.LastOrDefault()?.StatusCode}");

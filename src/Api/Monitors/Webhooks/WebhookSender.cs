@@ -65,10 +65,10 @@ internal sealed class WebhookSender : IDisposable
     /// <summary>One round; the outcome and every attempt it made.</summary>
     public async Task<RoundResult> SendAsync(DeliveryWork work, CancellationToken cancellationToken)
     {
-        var attempts = new List<DeliveryAttempt>();
+        var attempts = new List<WebhookAttempt>();
         if (work.Target is not { } target)
         {
-            return new RoundResult(RoundOutcome.GiveUp, [new DeliveryAttempt(_time.GetUtcNow(), null, "the webhook was removed or changed", 0)]);
+            return new RoundResult(RoundOutcome.GiveUp, [new WebhookAttempt(_time.GetUtcNow(), null, "the webhook was removed or changed", 0)]);
         }
 
         var body = Encoding.UTF8.GetBytes(work.PayloadJson);
@@ -83,7 +83,7 @@ internal sealed class WebhookSender : IDisposable
                     var answer = await _client.SendAsync(Request(target, work, body), HttpCompletionOption.ResponseHeadersRead, token);
                     lock (attempts)
                     {
-                        attempts.Add(new DeliveryAttempt(at, (int)answer.StatusCode, null, _time.GetElapsedTime(started).TotalMilliseconds));
+                        attempts.Add(new WebhookAttempt(at, (int)answer.StatusCode, null, _time.GetElapsedTime(started).TotalMilliseconds));
                     }
 
                     return answer;
@@ -92,7 +92,7 @@ internal sealed class WebhookSender : IDisposable
                 {
                     lock (attempts)
                     {
-                        attempts.Add(new DeliveryAttempt(at, null, Describe(ex, token), _time.GetElapsedTime(started).TotalMilliseconds));
+                        attempts.Add(new WebhookAttempt(at, null, Describe(ex, token), _time.GetElapsedTime(started).TotalMilliseconds));
                     }
 
                     throw;
@@ -183,4 +183,4 @@ internal enum RoundOutcome
     GiveUp,
 }
 
-internal sealed record RoundResult(RoundOutcome Outcome, IReadOnlyList<DeliveryAttempt> Attempts);
+internal sealed record RoundResult(RoundOutcome Outcome, IReadOnlyList<WebhookAttempt> Attempts);

@@ -75,7 +75,20 @@ internal static class SchemaMigrator
         INSERT INTO store_identity (Marker) VALUES (lower(hex(randomblob(16))));
         """,
 
-        // 6: monitors (issue 13): the schedule's next due time is claimed with a conditional UPDATE, so one hub fires each
+        // 6: the DSNs of confirming probes (Returns/), deleted with their run; the key of the return addresses' tags.
+        """
+        CREATE TABLE dsn_reports (
+            Id INTEGER PRIMARY KEY AUTOINCREMENT,
+            RunId TEXT NOT NULL,
+            ReceivedAtMs INTEGER NOT NULL,
+            ReportJson TEXT NOT NULL,
+            Raw TEXT NOT NULL);
+        CREATE INDEX IX_dsn_reports_RunId ON dsn_reports (RunId);
+        CREATE TRIGGER dsn_reports_follow_runs AFTER DELETE ON runs BEGIN DELETE FROM dsn_reports WHERE RunId = old.Id; END;
+        CREATE TABLE return_key (KeyHex TEXT NOT NULL);
+        """,
+
+        // 7: monitors (issue 13): the schedule's next due time is claimed with a conditional UPDATE, so one hub fires each
         // slot; per-vantage state, alert history and the webhook outbox; probes name the monitor that ran them.
         """
         CREATE TABLE monitors (

@@ -17,7 +17,7 @@ internal sealed partial class SqliteProbeStore : IMonitorStore
 {
     private const string MonitorColumns = "Id, Name, DefinitionJson, Paused, CreatedAtMs, UpdatedAtMs, NextDueMs, LastSlotMs, LastProbeId, SkippedSlots, LastSkippedAtMs";
     private static readonly string RunningProbe = nameof(ProbeStatus.Running);
-    private static readonly string Pending = nameof(DeliveryStatus.Pending);
+    private static readonly string Pending = nameof(WebhookDeliveryStatus.Pending);
 
     public Task<bool> CreateMonitorAsync(MonitorRecord monitor, CancellationToken cancellationToken) =>
         _writer.Enqueue(async db =>
@@ -290,11 +290,11 @@ internal sealed partial class SqliteProbeStore : IMonitorStore
         MonitorId = Guid.Parse(row.MonitorId),
         TargetIndex = (int)row.TargetIndex,
         Url = row.Url,
-        Status = Enum.Parse<DeliveryStatus>(row.Status),
+        Status = Enum.Parse<WebhookDeliveryStatus>(row.Status),
         Rounds = (int)row.Rounds,
         NextAttemptAt = DateTimeOffset.FromUnixTimeMilliseconds(row.NextAttemptMs),
         DeliveredAt = row.DeliveredAtMs is { } at ? DateTimeOffset.FromUnixTimeMilliseconds(at) : null,
-        Attempts = FromJson<List<DeliveryAttempt>>(row.AttemptsJson),
+        Attempts = FromJson<List<WebhookAttempt>>(row.AttemptsJson),
     };
 
     private static string ToJson<T>(T value) => JsonSerializer.Serialize(value, ProbeJson.Options);

@@ -41,7 +41,7 @@ internal sealed partial class SqliteProbeStore(
         }
 
         var runs = await db.Runs.AsNoTracking().Where(r => r.ProbeId == id).ToListAsync(cancellationToken);
-        return RowMapping.ToRecord(row, runs);
+        return await WithReportsAsync(RowMapping.ToRecord(row, runs), cancellationToken);
     }
 
     public async Task<ProbePage> ListAsync(ProbeQuery query, CancellationToken cancellationToken)
