@@ -1,5 +1,6 @@
 using SmtpProbeHub.Api.Agents;
 using SmtpProbeHub.Api.Agents.Remote;
+using SmtpProbeHub.Api.Monitors;
 using SmtpProbeHub.Api.Operations;
 using SmtpProbeHub.Api.Probes;
 using SmtpProbeHub.Api.Problems;
@@ -25,6 +26,7 @@ builder.Services
     .AddAgentServices()
     .AddSecurityServices()
     .AddOperationsServices()
+    .AddMonitorServices()
     .AddSwaggerServices();
 
 var app = builder.Build();
@@ -35,6 +37,7 @@ app.UseSwaggerApi();
 app.MapOperationsApi();
 app.MapProbesApi();
 app.MapAgentsApi();
+app.MapMonitorsApi();
 app.MapResultsPage();
 app.MapAgentHub();
 await app.RunAsync();

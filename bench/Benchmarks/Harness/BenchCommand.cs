@@ -40,6 +40,7 @@ internal static class BenchCommand
             ("footprint", report => FootprintBench.RunAsync(settings, report)),
             ("micro", report => MicroBench.RunAsync(settings, report)),
             ("inflight", report => InflightBench.RunAsync(settings, report)),
+            ("monitors", report => Monitors.MonitorsBench.RunAsync(settings, report)),
         };
         var failed = new List<string>();
         foreach (var (name, run) in sections.Where(s => settings.Sections.Contains(s.Name)))

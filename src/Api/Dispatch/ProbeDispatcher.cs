@@ -39,8 +39,9 @@ public sealed partial class ProbeDispatcher(
     /// Throws <see cref="NoAgentsMatchedException"/> when the selector names no online agent, and
     /// <see cref="TargetNotAllowedException"/> when the plan's port or server address is outside an agent's target policy.
     /// Returns the stored probe and a task that completes with the final probe when every run has ended.
+    /// <paramref name="monitorId"/> names the monitor whose schedule submits it (GET /api/v1/probes?monitor=).
     /// </summary>
-    public async Task<(ProbeRecord Probe, Task<ProbeRecord> Ended)> SubmitAsync(ProbePlan plan, AgentSelector selector, CancellationToken cancellationToken)
+    public async Task<(ProbeRecord Probe, Task<ProbeRecord> Ended)> SubmitAsync(ProbePlan plan, AgentSelector selector, CancellationToken cancellationToken, Guid? monitorId = null)
     {
         if (storageHealth.Problem is { } problem)
         {
@@ -77,7 +78,7 @@ public sealed partial class ProbeDispatcher(
         }).ToList();
         // The agents get the whole plan (assignments below); the record, in memory and in storage, keeps the body cut.
         var (kept, body) = StoredBody.Keep(plan.WithoutSecrets(), storage.Value.MaxStoredBodyBytes);
-        var probe = new ProbeRecord { Id = id, CreatedAt = now, Status = ProbeStatus.Running, Plan = kept, Body = body, Runs = runs };
+        var probe = new ProbeRecord { Id = id, CreatedAt = now, Status = ProbeStatus.Running, Plan = kept, Body = body, Runs = runs, MonitorId = monitorId };
 
         var state = new ActiveProbe(probe);
         state.Recorders.AddRange(runs.Select(run => new RunRecorder(run, store, bus, metrics, time)));

@@ -16,12 +16,13 @@ internal static class ListProbes
     /// <param name="agent">Agent id or name: probes with a run on that agent.</param>
     /// <param name="server">The server host asked for.</param>
     /// <param name="domain">The first recipient's domain.</param>
+    /// <param name="monitor">Monitor id: the probes its schedule ran.</param>
     /// <param name="createdAfter">Probes created at or after this time (ISO 8601).</param>
     /// <param name="createdBefore">Probes created before this time (ISO 8601).</param>
     /// <param name="page">1-based page number (default 1).</param>
     /// <param name="pageSize">Probes per page, 1–200 (default 50).</param>
     public static async Task<Results<Ok<ProbeListView>, ProblemHttpResult>> HandleAsync(
-        string? status, string? verdict, string? agent, string? server, string? domain,
+        string? status, string? verdict, string? agent, string? server, string? domain, Guid? monitor,
         DateTimeOffset? createdAfter, DateTimeOffset? createdBefore, int? page, int? pageSize,
         IProbeStore store, CancellationToken cancellationToken)
     {
@@ -60,6 +61,7 @@ internal static class ListProbes
             Agent = agent,
             Server = server,
             Domain = domain,
+            Monitor = monitor,
             CreatedFrom = createdAfter,
             CreatedTo = createdBefore,
             Page = page ?? 1,

@@ -18,6 +18,9 @@ public sealed record ProbeView
     /// <summary>When the last run ended, or null.</summary>
     public DateTimeOffset? EndedAt { get; init; }
 
+    /// <summary>The monitor whose schedule ran it (GET /api/v1/monitors/{monitorId}), or null.</summary>
+    public Guid? MonitorId { get; init; }
+
     /// <summary>The server asked for (null: the recipient domain's MX).</summary>
     public string? Server { get; init; }
 

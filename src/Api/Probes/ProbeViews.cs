@@ -23,6 +23,7 @@ internal static class ProbeViews
         CreatedAt = probe.CreatedAt,
         Status = probe.Status,
         EndedAt = probe.EndedAt,
+        MonitorId = probe.MonitorId,
         Server = probe.Plan.Server,
         To = probe.Plan.To,
         Message = withDetail ? MessageOf(probe) : null,

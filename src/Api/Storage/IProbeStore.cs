@@ -83,6 +83,9 @@ public sealed record ProbeQuery
     /// <summary>Probes whose first recipient is in this domain.</summary>
     public string? Domain { get; init; }
 
+    /// <summary>Probes run by this monitor's schedule.</summary>
+    public Guid? Monitor { get; init; }
+
     public DateTimeOffset? CreatedFrom { get; init; }
 
     public DateTimeOffset? CreatedTo { get; init; }

@@ -20,5 +20,8 @@ public sealed record ProbeRecord
 
     public DateTimeOffset? EndedAt { get; init; }
 
+    /// <summary>The monitor whose schedule ran this probe, or null.</summary>
+    public Guid? MonitorId { get; init; }
+
     public required IReadOnlyList<RunRecord> Runs { get; init; }
 }

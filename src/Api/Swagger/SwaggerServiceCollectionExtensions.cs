@@ -46,6 +46,7 @@ internal static class SwaggerServiceCollectionExtensions
                 Description = "Server-Sent Events: 'run', 'step', 'transcript' and a final 'end' event, each with an id (for Last-Event-ID) and JSON data.",
             });
             swagger.OperationFilter<KbExampleOperationFilter>();
+            swagger.OperationFilter<Monitors.MonitorExampleOperationFilter>();
             swagger.OperationFilter<ResponseExamples>();
             swagger.OperationFilter<EnumValuesFilter>();
             swagger.SchemaFilter<EnumValuesFilter>();

@@ -9,7 +9,7 @@ namespace SmtpProbeHub.EndToEnd.Tests.Scenarios;
 /// or the server, a failure every vantage point shares, or a normal set-up (split-horizon DNS with NAT) that must not
 /// raise an alarm. One network for the class; each scenario starts from everything open.
 /// </summary>
-public sealed class KbScenarioTests(KbNetwork network) : IClassFixture<KbNetwork>
+public sealed partial class KbScenarioTests(KbNetwork network) : IClassFixture<KbNetwork>
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 

@@ -21,9 +21,9 @@ internal static class HotPathSql
     public static async Task InsertProbeAsync(HubDbContext db, ProbeRow probe, IEnumerable<RunRow> runs, CancellationToken cancellationToken)
     {
         await db.Database.ExecuteSqlAsync($"""
-            INSERT INTO probes (Id, CreatedAtMs, Status, PlanJson, Server, Domain, EndedAtMs, BodyBytes, BodySha256, BodyTruncated)
+            INSERT INTO probes (Id, CreatedAtMs, Status, PlanJson, Server, Domain, EndedAtMs, BodyBytes, BodySha256, BodyTruncated, MonitorId)
             VALUES ({Key(probe.Id)}, {probe.CreatedAtMs}, {probe.Status}, {probe.PlanJson}, {probe.Server}, {probe.Domain}, {probe.EndedAtMs},
-                {probe.BodyBytes}, {probe.BodySha256}, {probe.BodyTruncated})
+                {probe.BodyBytes}, {probe.BodySha256}, {probe.BodyTruncated}, {(probe.MonitorId is { } monitor ? Key(monitor) : null)})
             """, cancellationToken);
         foreach (var run in runs)
         {

@@ -28,4 +28,7 @@ internal sealed class ProbeRow
 
     /// <summary>True when <see cref="PlanJson"/> holds only the start of the body.</summary>
     public bool BodyTruncated { get; set; }
+
+    /// <summary>The monitor whose schedule ran this probe, or null (schema 6).</summary>
+    public Guid? MonitorId { get; set; }
 }

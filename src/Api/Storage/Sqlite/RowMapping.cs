@@ -22,6 +22,7 @@ internal static class RowMapping
         BodyBytes = body.Bytes,
         BodySha256 = body.Sha256,
         BodyTruncated = body.Truncated,
+        MonitorId = probe.MonitorId,
     };
 
     public static RunRow ToRow(RunRecord run) => new()
@@ -60,6 +61,7 @@ internal static class RowMapping
             Plan = plan,
             Body = row is { BodyBytes: { } bytes, BodySha256: { } sha256 } ? new StoredBody(bytes, sha256, row.BodyTruncated) : StoredBody.Whole(plan.Message.Body),
             EndedAt = row.EndedAtMs is { } ended ? DateTimeOffset.FromUnixTimeMilliseconds(ended) : null,
+            MonitorId = row.MonitorId,
             Runs = [.. runs.OrderBy(r => r.Ordinal).Select(ToRecord)],
         };
     }

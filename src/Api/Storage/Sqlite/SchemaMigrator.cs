@@ -87,6 +87,53 @@ internal static class SchemaMigrator
         CREATE TRIGGER dsn_reports_follow_runs AFTER DELETE ON runs BEGIN DELETE FROM dsn_reports WHERE RunId = old.Id; END;
         CREATE TABLE return_key (KeyHex TEXT NOT NULL);
         """,
+
+        // 7: monitors (issue 13): the schedule's next due time is claimed with a conditional UPDATE, so one hub fires each
+        // slot; per-vantage state, alert history and the webhook outbox; probes name the monitor that ran them.
+        """
+        CREATE TABLE monitors (
+            Id TEXT NOT NULL PRIMARY KEY,
+            Name TEXT NOT NULL UNIQUE,
+            DefinitionJson TEXT NOT NULL,
+            Paused INTEGER NOT NULL DEFAULT 0,
+            CreatedAtMs INTEGER NOT NULL,
+            UpdatedAtMs INTEGER NOT NULL,
+            NextDueMs INTEGER NOT NULL,
+            LastSlotMs INTEGER NULL,
+            LastProbeId TEXT NULL,
+            SkippedSlots INTEGER NOT NULL DEFAULT 0,
+            LastSkippedAtMs INTEGER NULL);
+        CREATE INDEX IX_monitors_Due ON monitors (Paused, NextDueMs);
+        CREATE TABLE monitor_vantage (
+            MonitorId TEXT NOT NULL,
+            AgentId TEXT NOT NULL,
+            StateJson TEXT NOT NULL,
+            UpdatedAtMs INTEGER NOT NULL,
+            PRIMARY KEY (MonitorId, AgentId));
+        CREATE TABLE monitor_alerts (
+            Id TEXT NOT NULL PRIMARY KEY,
+            MonitorId TEXT NOT NULL,
+            AtMs INTEGER NOT NULL,
+            Kind TEXT NOT NULL,
+            PayloadJson TEXT NOT NULL);
+        CREATE INDEX IX_monitor_alerts_MonitorId ON monitor_alerts (MonitorId, AtMs DESC);
+        CREATE TABLE monitor_deliveries (
+            Id TEXT NOT NULL PRIMARY KEY,
+            AlertId TEXT NOT NULL,
+            MonitorId TEXT NOT NULL,
+            TargetIndex INTEGER NOT NULL,
+            Url TEXT NOT NULL,
+            Status TEXT NOT NULL,
+            Rounds INTEGER NOT NULL DEFAULT 0,
+            NextAttemptMs INTEGER NOT NULL,
+            LeaseUntilMs INTEGER NULL,
+            AttemptsJson TEXT NOT NULL DEFAULT '[]',
+            DeliveredAtMs INTEGER NULL);
+        CREATE INDEX IX_monitor_deliveries_Due ON monitor_deliveries (Status, NextAttemptMs);
+        CREATE INDEX IX_monitor_deliveries_AlertId ON monitor_deliveries (AlertId);
+        ALTER TABLE probes ADD COLUMN MonitorId TEXT NULL;
+        CREATE INDEX IX_probes_MonitorId ON probes (MonitorId, CreatedAtMs DESC);
+        """,
     ];
 
     public static async Task<int> MigrateAsync(DbConnection connection, ILogger logger, CancellationToken cancellationToken)

@@ -76,6 +76,11 @@ internal sealed partial class SqliteProbeStore(
             probes = probes.Where(p => p.Domain == domain);
         }
 
+        if (query.Monitor is { } monitor)
+        {
+            probes = probes.Where(p => p.MonitorId == monitor);
+        }
+
         if (query.CreatedFrom is { } from)
         {
             var ms = from.ToUnixTimeMilliseconds();
