@@ -1,3 +1,4 @@
+using SmtpProbeHub.Probe.Diagnostics;
 using SmtpProbeHub.Probe.Model;
 
 namespace SmtpProbeHub.Api.Probes.Comparison;
@@ -85,6 +86,15 @@ internal static class ComparisonRules
         var outcome = RunFacts.FailedStepRecord(r)?.Outcome;
         var code = r.Diagnosis?.Code ?? "";
         var port = r.Server?.Port ?? 25;
+        if (code == DiagnosisCodes.TargetNotAllowed)
+        {
+            // Nothing was sent: the path was never tried, so it says nothing about firewalls or NAT.
+            return Finding(FindingCodes.TargetNotAllowed, run,
+                $"{Who(run, baseline)} was not allowed to connect to {RunFacts.Target(r)} by a target policy while {Who(baseline, run)} connects",
+                $"The target policy of the hub (Hub:Targets, per agent label) or of the agent itself (Agent:Targets) does not list this address or port for {Who(run, baseline)}, so it sent no packet; the network path from there was not tested.",
+                $"If {Who(run, baseline)} should test this server, allow its network and port {port} in the hub's Hub:Targets:ByLabel entry for that agent or in the agent's Agent:Targets, then probe again.");
+        }
+
         if (outcome == StepOutcome.Timeout || code is "connect.timeout" or "connect.unreachable")
         {
             return Finding(FindingCodes.InboundFiltered, run,

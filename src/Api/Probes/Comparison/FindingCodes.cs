@@ -13,6 +13,12 @@ public static class FindingCodes
     public const string InboundReset = "path.inbound_reset";
 
     /// <summary>
+    /// Difference: some vantage points were not allowed to connect by a target policy (the hub's or their agent's,
+    /// <c>connect.not_allowed</c>: no packet was sent) while others connect: a policy decision, not the network.
+    /// </summary>
+    public const string TargetNotAllowed = "policy.target_not_allowed";
+
+    /// <summary>
     /// Difference: vantage points resolve different mail host names, or the same names to different addresses where another
     /// server answers (or where the server could not be reached to tell): a stale public MX or A record, or broken forwarding.
     /// </summary>

@@ -60,6 +60,23 @@ public sealed class RunComparerTests
     }
 
     [Fact]
+    public void Compare_OutsideNotAllowedByATargetPolicy_NamesThePolicy_NotAFirewall()
+    {
+        var outside = Run("outside", FailedAtConnect(StepOutcome.Error, "connect.not_allowed"));
+        var comparison = RunComparer.Compare([Run("inside", Passed()), outside])!;
+
+        Assert.False(comparison.Agree);
+        var finding = Assert.Single(comparison.Findings);
+        Assert.Equal(FindingCodes.TargetNotAllowed, finding.Code);
+        Assert.Equal(FindingKind.Difference, finding.Kind);
+        Assert.Equal([outside.Ref], finding.Runs);
+        Assert.Equal("Outside was not allowed to connect to mx.corp.test (192.0.2.25) port 25 by a target policy while inside connects", finding.Summary);
+        Assert.Contains("sent no packet", finding.Cause, StringComparison.Ordinal);
+        Assert.DoesNotContain("firewall", finding.Cause, StringComparison.Ordinal);
+        Assert.Contains("Agent:Targets", finding.NextStep, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Compare_EveryoneRefusedAtConnect_AgreeOnAFailure_AndBlameTheServerNotThePath()
     {
         var comparison = RunComparer.Compare([Run("inside", FailedAtConnect(StepOutcome.Error, "connect.refused")), Run("outside", FailedAtConnect(StepOutcome.Error, "connect.refused"))])!;
