@@ -61,10 +61,15 @@ internal static class ComparisonRules
         var targets = compared.Select(c => RunFacts.Target(c.Result!)).Distinct().ToList();
         var against = first.FailedStep != StepName.Resolve && targets.Count == 1 ? $" against {targets[0]}" : "";
         var diagnosis = first.Diagnosis is { Summary.Length: > 0 } d ? $": {char.ToLowerInvariant(d.Summary[0])}{d.Summary[1..]}" : "";
+        var refusedByPolicy = first.Diagnosis?.Code == DiagnosisCodes.TargetNotAllowed;
         return new ComparisonFinding(FindingCodes.SameFailureEverywhere, FindingKind.SharedFailure,
             $"Every vantage point {RunFacts.OutcomeKey(first)}{against}{diagnosis}",
-            "The failure does not depend on where the test runs from, so it is not on the network path of any one vantage point: it lies with the mail server, or with something every path to it shares (its host firewall, its own network).",
-            first.Diagnosis?.Hint is { Length: > 0 } hint ? $"Look at the server first: {hint}" : "Look at the mail server itself: its service, its configuration and its log at the time of the probe.",
+            refusedByPolicy
+                ? "No vantage point was allowed to connect by the target policy, so nothing was sent: neither the server nor any path was tested."
+                : "The failure does not depend on where the test runs from, so it is not on the network path of any one vantage point: it lies with the mail server, or with something every path to it shares (its host firewall, its own network).",
+            refusedByPolicy ? first.Diagnosis!.Hint
+                : first.Diagnosis?.Hint is { Length: > 0 } hint ? $"Look at the server first: {hint}"
+                : "Look at the mail server itself: its service, its configuration and its log at the time of the probe.",
             [.. compared.Select(c => c.Ref.Zone).Distinct()], [.. compared.Select(c => c.Ref)]);
     }
 

@@ -77,6 +77,17 @@ public sealed class RunComparerTests
     }
 
     [Fact]
+    public void Compare_EveryoneNotAllowedByThePolicy_SharedFailure_SaysNothingWasTested()
+    {
+        var comparison = RunComparer.Compare([Run("inside", FailedAtConnect(StepOutcome.Error, "connect.not_allowed")), Run("outside", FailedAtConnect(StepOutcome.Error, "connect.not_allowed"))])!;
+
+        var finding = Assert.Single(comparison.Findings);
+        Assert.Equal(FindingCodes.SameFailureEverywhere, finding.Code);
+        Assert.Contains("nothing was sent", finding.Cause, StringComparison.Ordinal);
+        Assert.DoesNotContain("mail server", finding.Cause, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Compare_EveryoneRefusedAtConnect_AgreeOnAFailure_AndBlameTheServerNotThePath()
     {
         var comparison = RunComparer.Compare([Run("inside", FailedAtConnect(StepOutcome.Error, "connect.refused")), Run("outside", FailedAtConnect(StepOutcome.Error, "connect.refused"))])!;
