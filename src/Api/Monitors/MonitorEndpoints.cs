@@ -1,6 +1,8 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
 using SmtpProbeHub.Api.Dispatch;
+using SmtpProbeHub.Api.Monitors.Scheduling;
 using SmtpProbeHub.Api.Monitors.Webhooks;
 using SmtpProbeHub.Api.Problems;
 using SmtpProbeHub.Api.Security;
@@ -11,6 +13,7 @@ namespace SmtpProbeHub.Api.Monitors;
 internal static class MonitorEndpoints
 {
     public const string NameTakenType = ProblemTypes.Base + "monitor-name-taken";
+    public const string LimitReachedType = ProblemTypes.Base + "monitor-limit-reached";
     public const int MaxAlertsListed = 500;
 
     public static RouteGroupBuilder MapMonitorsApi(this IEndpointRouteBuilder app)
@@ -19,7 +22,8 @@ internal static class MonitorEndpoints
         var group = app.MapGroup("/api/v1/monitors").WithTags("Monitors").RequireApiAccess();
         group.MapPost("/", CreateAsync).WithName("CreateMonitor")
             .WithSummary("Run the KB 153119 test on a schedule from every selected agent, with alerts and signed webhooks.")
-            .WithDescription("201 with a Location. The probe template is validated exactly as POST /api/v1/probes. 409 monitor_name_taken when the name is in use; "
+            .WithDescription("201 with a Location. The probe template is validated exactly as POST /api/v1/probes. 409 monitor_name_taken when the name is in use, 409 monitor_limit_reached when the hub holds Hub:Monitors:MaxMonitors; "
+                + "400 when the schedule's slots are closer than Hub:Monitors:MinIntervalSeconds (60); "
                 + "422 target_not_allowed when the probe's port or server address, or a webhook URL, is outside the target policy.")
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         group.MapGet("/", ListAsync).WithName("ListMonitors").WithSummary("List monitors by name, with paging.").ProducesValidationProblem();
@@ -42,11 +46,18 @@ internal static class MonitorEndpoints
 
     /// <param name="request">The monitor.</param>
     private static async Task<Results<Created<MonitorView>, ProblemHttpResult>> CreateAsync(
-        [FromBody] MonitorRequest request, IMonitorStore store, HubTargetPolicies targets, WebhookPolicy webhooks, TimeProvider time, CancellationToken cancellationToken)
+        [FromBody] MonitorRequest request, IMonitorStore store, HubTargetPolicies targets, WebhookPolicy webhooks, IOptions<MonitorOptions> options, TimeProvider time,
+        CancellationToken cancellationToken)
     {
-        if (await CheckAsync(request, null, targets, webhooks, cancellationToken) is { } problem)
+        if (await CheckAsync(request, null, targets, webhooks, options.Value, cancellationToken) is { } problem)
         {
             return problem;
+        }
+
+        if ((await store.ListMonitorsAsync(1, 1, cancellationToken)).Total >= options.Value.MaxMonitors)
+        {
+            return Problem.Create(StatusCodes.Status409Conflict, LimitReachedType, "The hub holds as many monitors as it may.",
+                $"This hub holds at most {options.Value.MaxMonitors} monitors (Hub:Monitors:MaxMonitors); delete one first.", "monitor_limit_reached");
         }
 
         var id = Guid.CreateVersion7();
@@ -89,14 +100,15 @@ internal static class MonitorEndpoints
 
     /// <param name="request">The monitor's new definition.</param>
     private static async Task<Results<Ok<MonitorView>, ProblemHttpResult>> UpdateAsync(
-        Guid id, [FromBody] MonitorRequest request, IMonitorStore store, HubTargetPolicies targets, WebhookPolicy webhooks, MonitorMetrics metrics, TimeProvider time, CancellationToken cancellationToken)
+        Guid id, [FromBody] MonitorRequest request, IMonitorStore store, HubTargetPolicies targets, WebhookPolicy webhooks, MonitorMetrics metrics, IOptions<MonitorOptions> options,
+        TimeProvider time, CancellationToken cancellationToken)
     {
         if (await store.GetMonitorAsync(id, cancellationToken) is not { } existing)
         {
             return NotFound(id);
         }
 
-        if (await CheckAsync(request, existing.Definition, targets, webhooks, cancellationToken) is { } problem)
+        if (await CheckAsync(request, existing.Definition, targets, webhooks, options.Value, cancellationToken) is { } problem)
         {
             return problem;
         }
@@ -165,12 +177,21 @@ internal static class MonitorEndpoints
 
     /// <summary>Validation (400) then the target policies (422): the probe template's port and server address, and every webhook URL.</summary>
     private static async Task<ProblemHttpResult?> CheckAsync(
-        MonitorRequest request, MonitorDefinition? previous, HubTargetPolicies targets, WebhookPolicy webhooks, CancellationToken cancellationToken)
+        MonitorRequest request, MonitorDefinition? previous, HubTargetPolicies targets, WebhookPolicy webhooks, MonitorOptions options, CancellationToken cancellationToken)
     {
         var errors = MonitorValidator.Validate(request, previous);
         if (errors.Count > 0)
         {
             return Problem.Validation(errors);
+        }
+
+        var gap = MonitorSchedule.From(request.Schedule!).ShortestGap();
+        if (gap < TimeSpan.FromSeconds(options.MinIntervalSeconds))
+        {
+            return Problem.Validation(new Dictionary<string, string[]>
+            {
+                ["schedule"] = [$"This hub runs a monitor at most every {options.MinIntervalSeconds} s (Hub:Monitors:MinIntervalSeconds); this schedule has slots {gap.TotalSeconds:0.###} s apart."],
+            });
         }
 
         var labels = request.Probe!.Agents?.Labels ?? new Dictionary<string, string>();

@@ -14,6 +14,16 @@ public sealed class MonitorOptions
     /// <summary>The most due monitors one look claims (the rest are next).</summary>
     public int MaxDuePerPoll { get; set; } = 5000;
 
+    /// <summary>
+    /// The shortest time between two slots of one monitor (seconds, default 60). With <see cref="MaxMonitors"/> it bounds
+    /// what one API key can make the hub send through monitors (MaxMonitors / MinIntervalSeconds probes per second),
+    /// which the per-client request rate alone does not: each monitor keeps probing after the request that made it.
+    /// </summary>
+    public int MinIntervalSeconds { get; set; } = 60;
+
+    /// <summary>The most monitors this hub holds (default 10,000); one more is refused with 409 monitor_limit_reached.</summary>
+    public int MaxMonitors { get; set; } = 10_000;
+
     /// <summary>Prefix of the transcript links in alerts, e.g. https://probehub.corp.example; empty: links are relative.</summary>
     public string PublicBaseUrl { get; set; } = "";
 

@@ -119,6 +119,36 @@ public sealed class MonitorApiTests
         await response.IsProblemAsync(HttpStatusCode.Conflict, "monitor_name_taken");
     }
 
+    [Theory]
+    [InlineData("""{"every":"30s"}""")]
+    [InlineData("""{"cron":"*/10 * * * * *"}""")]
+    public async Task ScheduleCloserThanTheHubsMinimumInterval_Is400AndNothingIsSaved(string schedule)
+    {
+        // One API key's monitors keep probing after its requests: the minimum interval bounds what they can send.
+        await using var hub = new HubFactory(new FakeRunner());
+        var client = hub.CreateClient();
+
+        var response = await client.PostJsonAsync("/api/v1/monitors", Monitor(schedule: schedule));
+
+        await response.IsProblemAsync(HttpStatusCode.BadRequest, "validation_failed");
+        Assert.Contains("Hub:Monitors:MinIntervalSeconds", await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), StringComparison.Ordinal);
+        Assert.Equal(0, (await (await client.GetAsync("/api/v1/monitors", TestContext.Current.CancellationToken)).JsonAsync()).GetProperty("total").GetInt32());
+    }
+
+    [Fact]
+    public async Task BeyondMaxMonitors_Is409AndTheOthersStay()
+    {
+        await using var hub = new HubFactory(new FakeRunner(), new() { ["Hub:Monitors:MaxMonitors"] = "2" });
+        var client = hub.CreateClient();
+        Assert.Equal(HttpStatusCode.Created, (await client.PostJsonAsync("/api/v1/monitors", Monitor("one"))).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await client.PostJsonAsync("/api/v1/monitors", Monitor("two"))).StatusCode);
+
+        var response = await client.PostJsonAsync("/api/v1/monitors", Monitor("three"));
+
+        await response.IsProblemAsync(HttpStatusCode.Conflict, "monitor_limit_reached");
+        Assert.Equal(2, (await (await client.GetAsync("/api/v1/monitors", TestContext.Current.CancellationToken)).JsonAsync()).GetProperty("total").GetInt32());
+    }
+
     [Fact]
     public async Task Update_KeepsTheSecretOfAnUnchangedWebhook_PauseResumeAndDelete()
     {

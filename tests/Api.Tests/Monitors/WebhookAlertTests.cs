@@ -85,6 +85,7 @@ public sealed class WebhookAlertTests
     private static HubFactory Hub(double attemptTimeoutSeconds = 5) => new(new FakeRunner(), new()
     {
         // The receiver is on a loopback port: allowed here as an operator would allow an internal receiver.
+        ["Hub:Monitors:MinIntervalSeconds"] = "1",
         ["Hub:Monitors:Webhooks:AllowedPorts:0"] = "1024-65535",
         ["Hub:Monitors:Webhooks:RetryDelayMilliseconds"] = "20",
         ["Hub:Monitors:Webhooks:AttemptTimeoutSeconds"] = attemptTimeoutSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),

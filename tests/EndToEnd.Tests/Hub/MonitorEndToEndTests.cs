@@ -13,7 +13,7 @@ public sealed class MonitorEndToEndTests(PostfixInstance postfix) : IClassFixtur
     [Fact]
     public async Task EverySecond_AgainstRealPostfix_RunsThePassingKbTest_AndAKillMidScheduleNeitherDoublesNorStorms()
     {
-        await using var hub = await HubProcess.StartAsync();
+        await using var hub = await HubProcess.StartAsync("--Hub:Monitors:MinIntervalSeconds=1");
         var created = await hub.Http.PostAsync("/api/v1/monitors", Json($$$"""
             {"name":"postfix","probe":{"server":"{{{postfix.Host}}}","port":{{{postfix.Port}}},"tls":"none","from":"admin@test.com","to":["{{{postfix.KnownRecipient}}}"]},
              "schedule":{"every":"1s"}}

@@ -25,6 +25,7 @@ public sealed partial class KbNetwork
             ["Hub__DataDirectory"] = data,
             ["Hub__ApiKeys__0"] = ApiKey,
             ["Hub__LocalAgent__Enabled"] = "false",
+            ["Hub__Monitors__MinIntervalSeconds"] = "1",
             ["Hub__EnrollmentTokens__scenario"] = AgentToken,
             // REST on one port; gRPC for the agents on its own (plaintext HTTP/2: the test's private networks).
             ["ASPNETCORE_URLS"] = $"http://0.0.0.0:{HubHttpPort}",

@@ -100,6 +100,33 @@ internal sealed class MonitorSchedule
     }
 
     /// <summary>
+    /// The shortest time between two of its slots: the interval itself, or for cron the smallest gap among its next
+    /// occurrences (a 6-field expression can fire every second).
+    /// </summary>
+    public TimeSpan ShortestGap()
+    {
+        if (_every is { } every)
+        {
+            return every;
+        }
+
+        var shortest = TimeSpan.MaxValue;
+        var previous = _cron!.GetNextOccurrence(DateTimeOffset.UnixEpoch, _zone);
+        for (var i = 0; i < 100 && previous is { } at; i++)
+        {
+            var next = _cron.GetNextOccurrence(at, _zone);
+            if (next is { } n && n - at < shortest)
+            {
+                shortest = n - at;
+            }
+
+            previous = next;
+        }
+
+        return shortest;
+    }
+
+    /// <summary>
     /// The first slot strictly after <paramref name="after"/>. After downtime this is the next slot from now, never the
     /// missed ones: a monitor runs once when the hub is back, not once per slot it missed.
     /// </summary>
