@@ -57,5 +57,9 @@ if [ "$style" -ne 0 ]; then
   [ "$status" -ne 0 ] || status=1
 fi
 
+if [ "$failed" -gt 0 ]; then
+  echo "Failed tests (full messages in $results):"
+  bash scripts/failed-tests.sh "$results"/*.trx
+fi
 echo "Tests: $passed passed, $failed failed, $skipped skipped"
 exit "$status"
