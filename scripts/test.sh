@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test. On a fresh Debian machine it first installs the real test peers the tests use
-# (Postfix, dnsmasq, nftables, iproute2, chromium); it needs root for that and for network namespaces.
-# The tests start their own private Postfix and dnsmasq instances; no system service is needed.
+# (Postfix, dnsmasq, nftables, iproute2, chromium, PostgreSQL, HAProxy); it needs root for that and for network
+# namespaces. The tests start their own private Postfix, dnsmasq and PostgreSQL instances; no system service is needed.
 # Then a smoke pass of the benchmarks (bench/run.sh --smoke) so their harness keeps working.
 # Ends with one line: "Tests: N passed, N failed, N skipped"; exits non-zero when anything failed.
 set -euo pipefail
