@@ -1,7 +1,7 @@
 using SmtpProbeHub.Api.Monitors.Alerts;
 using SmtpProbeHub.Api.Monitors.Scheduling;
 using SmtpProbeHub.Api.Monitors.Webhooks;
-using SmtpProbeHub.Api.Storage.Sqlite;
+using SmtpProbeHub.Api.Storage.Database;
 
 namespace SmtpProbeHub.Api.Monitors;
 
@@ -22,7 +22,7 @@ internal static class MonitorServiceCollectionExtensions
             .Validate(o => o.Webhooks.MaxConcurrent is >= 1 and <= 1000, "Hub:Monitors:Webhooks:MaxConcurrent must be 1–1000.")
             .Validate(o => Probe.Targets.TargetPolicy.Problems(o.Webhooks.AllowedPorts, null, null).Count == 0, "Hub:Monitors:Webhooks:AllowedPorts has an entry that is not a port or range.")
             .ValidateOnStart();
-        services.AddSingleton<IMonitorStore>(sp => sp.GetRequiredService<SqliteProbeStore>());
+        services.AddSingleton<IMonitorStore>(sp => sp.GetRequiredService<HubStore>());
         services.AddSingleton<MonitorMetrics>();
         services.AddSingleton<WebhookPolicy>();
         services.AddSingleton<WebhookSender>();

@@ -93,6 +93,9 @@ public sealed class StorageHealth(ILogger<StorageHealth> logger, string? directo
         StorageUnavailableException => true,
         SqliteException sqlite => sqlite.SqliteErrorCode is 3 /* PERM */ or 5 /* BUSY */ or 6 /* LOCKED */ or 8 /* READONLY */
             or 10 /* IOERR */ or 11 /* CORRUPT */ or 13 /* FULL */ or 14 /* CANTOPEN */ or 26 /* NOTADB */,
+        // A server that cannot be reached or refuses for now (PostgreSQL): the same answer as a full disk, 503 and retry.
+        Npgsql.NpgsqlException { IsTransient: true } => true,
+        Npgsql.PostgresException { SqlState: "53100" /* disk full */ or "53200" /* out of memory */ or "57P01" /* admin shutdown */ or "57P03" /* cannot connect now */ } => true,
         IOException or UnauthorizedAccessException => true,
         _ => exception.InnerException is { } inner && IsUnavailable(inner),
     };

@@ -5,7 +5,15 @@ public sealed class StorageOptions
 {
     public const string Section = "Hub:Storage";
 
-    /// <summary>A full SQLite connection string; when empty, <c>{DataDirectory}/smtpprobehub.db</c>.</summary>
+    /// <summary>
+    /// <c>sqlite</c> (the default: one file, one hub process) or <c>postgres</c> (one server, any number of hub replicas).
+    /// </summary>
+    public string Provider { get; set; } = "sqlite";
+
+    /// <summary>
+    /// The provider's connection string. SQLite: a full connection string; when empty, <c>{DataDirectory}/smtpprobehub.db</c>.
+    /// PostgreSQL (required): an Npgsql connection string such as <c>Host=db;Database=smtpprobehub;Username=hub;Password=…</c>.
+    /// </summary>
     public string? ConnectionString { get; set; }
 
     /// <summary>

@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
-using Microsoft.EntityFrameworkCore;
+using Npgsql;
+using SmtpProbeHub.Api.Storage.Database;
 using SmtpProbeHub.Api.Storage.Retention;
 using SmtpProbeHub.Api.Storage.Sqlite;
 
@@ -16,17 +17,20 @@ internal static class StorageServiceCollectionExtensions
             .Validate(o => o.MinFreeMegabytes >= 0, "Hub:Storage:MinFreeMegabytes must not be negative.")
             .Validate(o => o.MaxStoredBodyBytes >= 0, "Hub:Storage:MaxStoredBodyBytes must not be negative.")
             .ValidateOnStart();
+        var provider = ProviderOf(configuration);
         var connectionString = ResolveConnectionString(configuration, environment);
-        // Pooled: building a DbContext for every read and write was ~8 % of the hub's CPU per probe (bench/, issue 6).
-        services.AddPooledDbContextFactory<HubDbContext>(o => o.UseSqlite(connectionString).AddInterceptors(SqliteSynchronousInterceptor.Instance));
+        var sqlite = provider == StorageProvider.Sqlite;
         services.AddSingleton(sp => new StorageHealth(
-            sp.GetRequiredService<ILogger<StorageHealth>>(), DirectoryOf(connectionString, environment),
+            sp.GetRequiredService<ILogger<StorageHealth>>(), sqlite ? DirectoryOf(connectionString, environment) : null,
             sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<StorageOptions>>().Value.MinFreeMegabytes));
-        services.AddSingleton(sp => new DatabaseFileGuard(connectionString, sp.GetRequiredService<StorageHealth>()));
-        services.AddSingleton<SqliteProbeStore>();
-        services.AddSingleton<IProbeStore>(sp => sp.GetRequiredService<SqliteProbeStore>());
-        services.AddSingleton<IAgentIdentityStore>(sp => sp.GetRequiredService<SqliteProbeStore>());
-        services.AddSingleton<Returns.IDeliveryReportStore>(sp => sp.GetRequiredService<SqliteProbeStore>());
+        services.AddSingleton(sp => new HubStore(
+            new StorageDatabase(provider, connectionString), sp.GetRequiredService<StorageHealth>(),
+            // A file replaced under the hub is a SQLite matter; a PostgreSQL server answers for its own data.
+            sqlite ? new DatabaseFileGuard(connectionString, sp.GetRequiredService<StorageHealth>()) : null,
+            sp.GetRequiredService<ILogger<HubStore>>()));
+        services.AddSingleton<IProbeStore>(sp => sp.GetRequiredService<HubStore>());
+        services.AddSingleton<IAgentIdentityStore>(sp => sp.GetRequiredService<HubStore>());
+        services.AddSingleton<Returns.IDeliveryReportStore>(sp => sp.GetRequiredService<HubStore>());
         services.AddHostedService<StorageStartup>();
 
         // After StorageStartup: hosted services start in order, so the schema is migrated before the first sweep.
@@ -41,8 +45,16 @@ internal static class StorageServiceCollectionExtensions
         return services;
     }
 
+    /// <summary><c>Hub:Storage:Provider</c>: <c>sqlite</c> (the default) or <c>postgres</c>.</summary>
+    public static StorageProvider ProviderOf(IConfiguration configuration) =>
+        configuration[$"{StorageOptions.Section}:Provider"] is { Length: > 0 } name
+            ? Enum.TryParse<StorageProvider>(name, ignoreCase: true, out var provider) && Enum.IsDefined(provider)
+                ? provider
+                : throw new InvalidOperationException($"Hub:Storage:Provider is '{name}': use sqlite (the default) or postgres.")
+            : StorageProvider.Sqlite;
+
     /// <summary>
-    /// <c>Hub:Storage:ConnectionString</c> when set; else <c>Hub:DataDirectory</c> (default <c>./data</c> under the
+    /// <c>Hub:Storage:ConnectionString</c> when set (required for PostgreSQL); else <c>Hub:DataDirectory</c> (default <c>./data</c> under the
     /// content root) + <c>smtpprobehub.db</c>. The directory is made by <see cref="UsabilityProblem"/> at start.
     /// </summary>
     public static string ResolveConnectionString(IConfiguration configuration, IHostEnvironment environment)
@@ -51,6 +63,12 @@ internal static class StorageServiceCollectionExtensions
         if (!string.IsNullOrWhiteSpace(configured))
         {
             return configured;
+        }
+
+        if (ProviderOf(configuration) == StorageProvider.Postgres)
+        {
+            throw new InvalidOperationException(
+                "Hub:Storage:Provider is postgres but Hub:Storage:ConnectionString is empty: set it, e.g. Host=db;Database=smtpprobehub;Username=hub;Password=…");
         }
 
         var directory = Path.GetFullPath(configuration["Hub:DataDirectory"] is { Length: > 0 } dir ? dir : DefaultDataDirectory, environment.ContentRootPath);
@@ -77,7 +95,21 @@ internal static class StorageServiceCollectionExtensions
     /// </summary>
     public static string? UsabilityProblem(IConfiguration configuration, IHostEnvironment environment)
     {
-        var connectionString = ResolveConnectionString(configuration, environment);
+        string connectionString;
+        try
+        {
+            if (ProviderOf(configuration) == StorageProvider.Postgres)
+            {
+                return PostgresProblem(ResolveConnectionString(configuration, environment));
+            }
+
+            connectionString = ResolveConnectionString(configuration, environment);
+        }
+        catch (InvalidOperationException ex)
+        {
+            return ex.Message;
+        }
+
         var file = new SqliteConnectionStringBuilder(connectionString).DataSource;
         var directory = Path.GetDirectoryName(Path.GetFullPath(file, environment.ContentRootPath)) ?? ".";
         try
@@ -95,6 +127,38 @@ internal static class StorageServiceCollectionExtensions
         {
             return $"Cannot keep the hub's data in {directory} ({file}): {ex.Message.ReplaceLineEndings(" ")} "
                 + "Set Hub:DataDirectory (environment Hub__DataDirectory) to a writable directory.";
+        }
+    }
+
+    /// <summary>Null when the server answers; else why not, without the connection string (it may hold a password).</summary>
+    private static string? PostgresProblem(string connectionString)
+    {
+        try
+        {
+            using var connection = new NpgsqlConnection(connectionString);
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = "SELECT 1";
+            command.ExecuteScalar();
+            return null;
+        }
+        catch (Exception ex) when (ex is NpgsqlException or ArgumentException or InvalidOperationException)
+        {
+            var where = TryDescribe(connectionString);
+            return $"Cannot use the PostgreSQL database {where}: {ex.Message.ReplaceLineEndings(" ")} Check Hub:Storage:ConnectionString.";
+        }
+    }
+
+    private static string TryDescribe(string connectionString)
+    {
+        try
+        {
+            var builder = new NpgsqlConnectionStringBuilder(connectionString);
+            return $"'{builder.Database}' on {builder.Host}" + (builder.Host?.StartsWith('/') == true ? "" : $":{builder.Port}");
+        }
+        catch (ArgumentException)
+        {
+            return "(the connection string does not parse)";
         }
     }
 }

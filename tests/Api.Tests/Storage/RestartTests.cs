@@ -4,7 +4,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using SmtpProbeHub.Api.Dispatch;
 using SmtpProbeHub.Api.Storage;
-using SmtpProbeHub.Api.Storage.Sqlite;
+using SmtpProbeHub.Api.Storage.Database;
 using SmtpProbeHub.Api.Tests.Support;
 using SmtpProbeHub.Probe.Model;
 using SmtpProbeHub.Probe.Serialization;
@@ -145,8 +145,8 @@ public sealed class RestartTests
             command.CommandText = $"""
                 PRAGMA journal_mode=WAL;
                 CREATE TABLE schema_version (Version INTEGER NOT NULL);
-                {SchemaMigrator.Scripts[0].Sql}
-                {SchemaMigrator.Scripts[1].Sql}
+                {SchemaScripts.Sqlite[0].Sql}
+                {SchemaScripts.Sqlite[1].Sql}
                 INSERT INTO schema_version VALUES (1), (2);
                 INSERT INTO probes (Id, CreatedAtMs, Status, PlanJson) VALUES ('{id.ToString().ToUpperInvariant()}', 0, 'Completed', $plan);
                 """;

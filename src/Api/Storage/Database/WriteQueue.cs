@@ -1,35 +1,35 @@
+using System.Data.Common;
 using System.Threading.Channels;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Storage;
+using SmtpProbeHub.Api.Storage.Sqlite;
 
-namespace SmtpProbeHub.Api.Storage.Sqlite;
+namespace SmtpProbeHub.Api.Storage.Database;
 
 /// <summary>
-/// The hub's one SQLite writer. Writes run strictly in the order they were queued, and whatever is queued
+/// The hub's one writer (per hub process; on SQLite the only one there is). Writes run strictly in the order they were queued, and whatever is queued
 /// while one batch commits goes into the next batch: one context and one transaction for many writes (a group
 /// commit), so under load the cost of a commit is shared instead of every probe paying for four. Order is what
 /// lets a caller queue a write without waiting for it (a run marked started is always before its end).
 /// Each write runs under its own savepoint: one that fails (say, its second INSERT) leaves nothing of itself
 /// behind and the rest of its batch still commits. A failed commit fails the whole batch.
 /// </summary>
-internal sealed partial class SqliteWriteQueue : IAsyncDisposable
+internal sealed partial class WriteQueue : IAsyncDisposable
 {
     private const int MaxBatch = 256;
     private const string WriteSavepoint = "queued_write";
     private readonly Channel<IQueuedWrite> _queue = Channel.CreateUnbounded<IQueuedWrite>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly IDbContextFactory<HubDbContext> _contexts;
+    private readonly StorageDatabase _database;
     private readonly ILogger _logger;
     private readonly StorageHealth _health;
     private readonly DatabaseFileGuard? _guard;
     private readonly Task _loop;
 
-    // The writer's own context and connection, opened once: opening one per batch (and the PRAGMA every open
-    // runs) was ~3 % of the hub's CPU per probe (bench/, issue 6). Dropped after a failed batch.
-    private HubDbContext? _writerContext;
+    // The writer's own connection, opened once: opening one per batch (and the PRAGMA every SQLite open runs) was
+    // ~3 % of the hub's CPU per probe (bench/, issue 6). Dropped after a failed batch.
+    private DbConnection? _writerConnection;
 
-    public SqliteWriteQueue(IDbContextFactory<HubDbContext> contexts, ILogger logger, StorageHealth health, DatabaseFileGuard? guard = null)
+    public WriteQueue(StorageDatabase database, ILogger logger, StorageHealth health, DatabaseFileGuard? guard = null)
     {
-        _contexts = contexts;
+        _database = database;
         _logger = logger;
         _health = health;
         _guard = guard;
@@ -37,12 +37,12 @@ internal sealed partial class SqliteWriteQueue : IAsyncDisposable
     }
 
     /// <summary>Queues a write; the task completes once the batch holding it has committed.</summary>
-    public Task<T> Enqueue<T>(Func<HubDbContext, Task<T>> write, CancellationToken cancellationToken)
+    public Task<T> Enqueue<T>(Func<DbSession, Task<T>> write, CancellationToken cancellationToken)
     {
         var queued = new QueuedWrite<T>(write, cancellationToken);
         if (!_queue.Writer.TryWrite(queued))
         {
-            return Task.FromException<T>(new ObjectDisposedException(nameof(SqliteWriteQueue), "The hub is stopping: storage takes no more writes."));
+            return Task.FromException<T>(new ObjectDisposedException(nameof(WriteQueue), "The hub is stopping: storage takes no more writes."));
         }
 
         return queued.Completion.Task;
@@ -52,9 +52,9 @@ internal sealed partial class SqliteWriteQueue : IAsyncDisposable
     {
         _queue.Writer.TryComplete();
         await _loop;
-        if (_writerContext is not null)
+        if (_writerConnection is not null)
         {
-            await _writerContext.DisposeAsync();
+            await _writerConnection.DisposeAsync();
         }
     }
 
@@ -88,23 +88,20 @@ internal sealed partial class SqliteWriteQueue : IAsyncDisposable
 
         try
         {
-            var db = await WriterContextAsync();
-            await using var transaction = await db.Database.BeginTransactionAsync();
-            var savepoints = transaction.GetDbTransaction();
+            var connection = await WriterConnectionAsync();
+            await using var transaction = await connection.BeginTransactionAsync();
+            var session = new DbSession(connection, transaction, _database.Provider);
             foreach (var write in batch)
             {
-                await savepoints.SaveAsync(WriteSavepoint);
-                if (await write.RunAsync(db))
+                await transaction.SaveAsync(WriteSavepoint);
+                if (await write.RunAsync(session))
                 {
-                    await savepoints.ReleaseAsync(WriteSavepoint);
+                    await transaction.ReleaseAsync(WriteSavepoint);
                 }
                 else
                 {
-                    await savepoints.RollbackAsync(WriteSavepoint);
+                    await transaction.RollbackAsync(WriteSavepoint);
                 }
-
-                // Each write sees the database, not what an earlier write of the batch left tracked.
-                db.ChangeTracker.Clear();
             }
 
             await transaction.CommitAsync();
@@ -112,7 +109,7 @@ internal sealed partial class SqliteWriteQueue : IAsyncDisposable
         catch (Exception ex)
         {
             LogBatchFailed(ex, batch.Count);
-            await DropWriterContextAsync();
+            await DropWriterConnectionAsync();
             var failure = ex;
             if (StorageHealth.IsUnavailable(ex))
             {
@@ -144,28 +141,18 @@ internal sealed partial class SqliteWriteQueue : IAsyncDisposable
         }
     }
 
-    private async Task<HubDbContext> WriterContextAsync()
-    {
-        if (_writerContext is null)
-        {
-            var db = await _contexts.CreateDbContextAsync();
-            await db.Database.OpenConnectionAsync();
-            _writerContext = db;
-        }
+    private async Task<DbConnection> WriterConnectionAsync() => _writerConnection ??= await _database.OpenAsync(CancellationToken.None);
 
-        return _writerContext;
-    }
-
-    private async Task DropWriterContextAsync()
+    private async Task DropWriterConnectionAsync()
     {
-        if (_writerContext is { } db)
+        if (_writerConnection is { } connection)
         {
-            _writerContext = null;
+            _writerConnection = null;
             try
             {
-                await db.DisposeAsync();
+                await connection.DisposeAsync();
             }
-            catch (Exception ex) when (ex is InvalidOperationException or Microsoft.Data.Sqlite.SqliteException)
+            catch (Exception ex) when (ex is InvalidOperationException or DbException)
             {
                 // Already broken; a fresh one is opened for the next batch.
             }
@@ -178,7 +165,7 @@ internal sealed partial class SqliteWriteQueue : IAsyncDisposable
     private interface IQueuedWrite
     {
         /// <summary>Runs the write; false when it failed (its savepoint is then rolled back).</summary>
-        Task<bool> RunAsync(HubDbContext db);
+        Task<bool> RunAsync(DbSession db);
 
         /// <summary>Why the write failed on its own (its savepoint rolled back), or null.</summary>
         Exception? Failure { get; }
@@ -188,7 +175,7 @@ internal sealed partial class SqliteWriteQueue : IAsyncDisposable
         void Fail(Exception exception);
     }
 
-    private sealed class QueuedWrite<T>(Func<HubDbContext, Task<T>> write, CancellationToken cancellationToken) : IQueuedWrite
+    private sealed class QueuedWrite<T>(Func<DbSession, Task<T>> write, CancellationToken cancellationToken) : IQueuedWrite
     {
         private T _result = default!;
         private Exception? _failure;
@@ -197,7 +184,7 @@ internal sealed partial class SqliteWriteQueue : IAsyncDisposable
 
         public Exception? Failure => _failure;
 
-        public async Task<bool> RunAsync(HubDbContext db)
+        public async Task<bool> RunAsync(DbSession db)
         {
             if (cancellationToken.IsCancellationRequested)
             {

@@ -1,11 +1,11 @@
-namespace SmtpProbeHub.Api.Storage.Sqlite;
+namespace SmtpProbeHub.Api.Storage.Database;
 
 /// <summary>Table <c>runs</c>: steps and transcript are JSON columns (inside ResultJson once completed).</summary>
 internal sealed class RunRow
 {
-    public Guid Id { get; set; }
+    public string Id { get; set; } = "";
 
-    public Guid ProbeId { get; set; }
+    public string ProbeId { get; set; } = "";
 
     public int Ordinal { get; set; }
 

@@ -3,7 +3,7 @@ using SmtpProbeHub.Api.Dispatch;
 using SmtpProbeHub.Probe.Model;
 using SmtpProbeHub.Probe.Serialization;
 
-namespace SmtpProbeHub.Api.Storage.Sqlite;
+namespace SmtpProbeHub.Api.Storage.Database;
 
 /// <summary>Rows ↔ records. JSON columns use the contract's own JSON options.</summary>
 internal static class RowMapping
@@ -12,7 +12,7 @@ internal static class RowMapping
 
     private static ProbeRow ToRow(ProbeRecord probe, StoredBody body) => new()
     {
-        Id = probe.Id,
+        Id = HotPathSql.Key(probe.Id),
         CreatedAtMs = probe.CreatedAt.ToUnixTimeMilliseconds(),
         Status = probe.Status.ToString(),
         PlanJson = Json(probe.Plan),
@@ -22,13 +22,13 @@ internal static class RowMapping
         BodyBytes = body.Bytes,
         BodySha256 = body.Sha256,
         BodyTruncated = body.Truncated,
-        MonitorId = probe.MonitorId,
+        MonitorId = probe.MonitorId is { } monitor ? HotPathSql.Key(monitor) : null,
     };
 
     public static RunRow ToRow(RunRecord run) => new()
     {
-        Id = run.Id,
-        ProbeId = run.ProbeId,
+        Id = HotPathSql.Key(run.Id),
+        ProbeId = HotPathSql.Key(run.ProbeId),
         Ordinal = run.Ordinal,
         AgentId = run.Agent.Id,
         AgentName = run.Agent.Name,
@@ -55,21 +55,21 @@ internal static class RowMapping
         var plan = Read<ProbePlan>(row.PlanJson);
         return new()
         {
-            Id = row.Id,
+            Id = Guid.Parse(row.Id),
             CreatedAt = DateTimeOffset.FromUnixTimeMilliseconds(row.CreatedAtMs),
             Status = Enum.Parse<ProbeStatus>(row.Status),
             Plan = plan,
             Body = row is { BodyBytes: { } bytes, BodySha256: { } sha256 } ? new StoredBody(bytes, sha256, row.BodyTruncated) : StoredBody.Whole(plan.Message.Body),
             EndedAt = row.EndedAtMs is { } ended ? DateTimeOffset.FromUnixTimeMilliseconds(ended) : null,
-            MonitorId = row.MonitorId,
+            MonitorId = row.MonitorId is { } monitor ? Guid.Parse(monitor) : null,
             Runs = [.. runs.OrderBy(r => r.Ordinal).Select(ToRecord)],
         };
     }
 
     public static RunRecord ToRecord(RunRow row) => new()
     {
-        Id = row.Id,
-        ProbeId = row.ProbeId,
+        Id = Guid.Parse(row.Id),
+        ProbeId = Guid.Parse(row.ProbeId),
         Ordinal = row.Ordinal,
         Agent = new AgentRef(row.AgentId, row.AgentName, Read<Dictionary<string, string>>(row.AgentLabelsJson)),
         Status = Enum.Parse<RunStatus>(row.Status),

@@ -1,18 +1,17 @@
 using System.Security.Cryptography;
 using System.Text;
-using Microsoft.EntityFrameworkCore;
 
-namespace SmtpProbeHub.Api.Storage.Sqlite;
+namespace SmtpProbeHub.Api.Storage.Database;
 
-internal sealed partial class SqliteProbeStore : IAgentIdentityStore
+internal sealed partial class HubStore : IAgentIdentityStore
 {
     public Task<AgentAdmission> AdmitAsync(string agentId, string tokenName, bool pinsOneAgent, string keySha256, DateTimeOffset now, CancellationToken cancellationToken) =>
         // Through the write queue: check and enrol are one step, so two connections racing for a new id cannot both win.
         _writer.Enqueue(async db =>
         {
-            var known = await db.Database.SqlQuery<IdentityRow>($"""
+            var known = await db.QueryAsync<IdentityRow>($"""
                 SELECT AgentId, TokenName, KeySha256, RevokedAtMs FROM agent_identities WHERE AgentId = {agentId}
-                """).ToListAsync(cancellationToken);
+                """, cancellationToken);
             if (known.FirstOrDefault() is { } row)
             {
                 return row.RevokedAtMs is { } revoked
@@ -26,9 +25,9 @@ internal sealed partial class SqliteProbeStore : IAgentIdentityStore
 
             if (pinsOneAgent)
             {
-                var pinned = await db.Database.SqlQuery<string>($"""
+                var pinned = await db.QueryAsync<string>($"""
                     SELECT AgentId AS Value FROM agent_identities WHERE TokenName = {tokenName} LIMIT 1
-                    """).ToListAsync(cancellationToken);
+                    """, cancellationToken);
                 if (pinned.Count > 0)
                 {
                     return AgentAdmission.Refuse(
@@ -36,7 +35,7 @@ internal sealed partial class SqliteProbeStore : IAgentIdentityStore
                 }
             }
 
-            await db.Database.ExecuteSqlAsync($"""
+            await db.ExecuteAsync($"""
                 INSERT INTO agent_identities (AgentId, TokenName, KeySha256, EnrolledAtMs) VALUES ({agentId}, {tokenName}, {keySha256}, {now.ToUnixTimeMilliseconds()})
                 """, cancellationToken);
             return new AgentAdmission(true, true, null);
@@ -45,17 +44,26 @@ internal sealed partial class SqliteProbeStore : IAgentIdentityStore
     public Task<DateTimeOffset?> RevokeAsync(string agentId, DateTimeOffset now, CancellationToken cancellationToken) =>
         _writer.Enqueue(async db =>
         {
-            await db.Database.ExecuteSqlAsync($"""
+            await db.ExecuteAsync($"""
                 UPDATE agent_identities SET RevokedAtMs = {now.ToUnixTimeMilliseconds()} WHERE AgentId = {agentId} AND RevokedAtMs IS NULL
                 """, cancellationToken);
-            var revoked = await db.Database.SqlQuery<long?>($"""
+            var revoked = await db.QueryAsync<long?>($"""
                 SELECT RevokedAtMs AS Value FROM agent_identities WHERE AgentId = {agentId}
-                """).ToListAsync(cancellationToken);
+                """, cancellationToken);
             return revoked is [{ } ms] ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : (DateTimeOffset?)null;
         }, cancellationToken);
 
     private static bool SameDigest(string stored, string presented) =>
         CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(stored), Encoding.ASCII.GetBytes(presented));
 
-    private sealed record IdentityRow(string AgentId, string TokenName, string KeySha256, long? RevokedAtMs);
+    private sealed class IdentityRow
+    {
+        public string AgentId { get; set; } = "";
+
+        public string TokenName { get; set; } = "";
+
+        public string KeySha256 { get; set; } = "";
+
+        public long? RevokedAtMs { get; set; }
+    }
 }

@@ -1,16 +1,15 @@
-using System.Data.Common;
-
-namespace SmtpProbeHub.Api.Storage.Sqlite;
+namespace SmtpProbeHub.Api.Storage.Database;
 
 /// <summary>
-/// Brings the SQLite schema up to date: a <c>schema_version</c> table records which numbered script ran,
-/// each new script runs once in its own transaction (or, for what SQLite cannot do in one, such as VACUUM, outside
-/// any: those must be safe to run twice). Schema changes are a new entry at the end of <see cref="Scripts"/>, never
-/// an edit of an old one. A database written by a newer hub is refused.
+/// The schema, one numbered list of scripts per provider. A change is a new entry at the end of each list, never an edit
+/// of an old one: a database records which of its provider's scripts ran (<see cref="SchemaMigrator"/>). Both lists
+/// define the same tables and columns, because the store's SQL is the same for both; the storage tests run it on each.
 /// </summary>
-internal static class SchemaMigrator
+internal static partial class SchemaScripts
 {
-    public static readonly IReadOnlyList<SchemaScript> Scripts =
+    public static IReadOnlyList<SchemaScript> For(StorageProvider provider) => provider == StorageProvider.Postgres ? Postgres : Sqlite;
+
+    public static readonly IReadOnlyList<SchemaScript> Sqlite =
     [
         // 1: probes and runs
         """
@@ -135,66 +134,4 @@ internal static class SchemaMigrator
         CREATE INDEX IX_probes_MonitorId ON probes (MonitorId, CreatedAtMs DESC);
         """,
     ];
-
-    public static async Task<int> MigrateAsync(DbConnection connection, ILogger logger, CancellationToken cancellationToken)
-    {
-        // WAL lets readers (GET, SSE replay) run while a run's result is written.
-        await ExecuteAsync(connection, null, "PRAGMA journal_mode=WAL;", cancellationToken);
-        await ExecuteAsync(connection, null, "CREATE TABLE IF NOT EXISTS schema_version (Version INTEGER NOT NULL);", cancellationToken);
-        var current = await CurrentVersionAsync(connection, cancellationToken);
-        if (current > Scripts.Count)
-        {
-            throw new InvalidOperationException(
-                $"The database has schema version {current}, newer than this hub knows ({Scripts.Count}): refusing to use it.");
-        }
-
-        for (var version = current + 1; version <= Scripts.Count; version++)
-        {
-            var script = Scripts[version - 1];
-            if (script.Notice is { } notice && current > 0)
-            {
-                // Only on an upgrade: on a new database every step is quick and there is nothing to explain.
-                logger.LogWarning("Schema {Version}: {Notice}", version, notice);
-            }
-
-            if (!script.InTransaction)
-            {
-                // Interrupted before its version is recorded, it runs again at the next start: hence safe to repeat.
-                await ExecuteAsync(connection, null, script.Sql, cancellationToken);
-                await ExecuteAsync(connection, null, $"INSERT INTO schema_version (Version) VALUES ({version});", cancellationToken);
-                continue;
-            }
-
-            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-            await ExecuteAsync(connection, transaction, script.Sql, cancellationToken);
-            await ExecuteAsync(connection, transaction, $"INSERT INTO schema_version (Version) VALUES ({version});", cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
-        }
-
-        return Scripts.Count;
-    }
-
-    public static async Task<int> CurrentVersionAsync(DbConnection connection, CancellationToken cancellationToken)
-    {
-        await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT COALESCE(MAX(Version), 0) FROM schema_version;";
-        return Convert.ToInt32(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
-    }
-
-    private static async Task ExecuteAsync(DbConnection connection, DbTransaction? transaction, string sql, CancellationToken cancellationToken)
-    {
-        await using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = sql;
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
-}
-
-/// <summary>One numbered schema step. A plain string is a script run in a transaction.</summary>
-/// <param name="Sql">The statements.</param>
-/// <param name="InTransaction">False for statements SQLite refuses inside a transaction (VACUUM); they must be safe to repeat.</param>
-/// <param name="Notice">Logged before the step runs, for steps an operator should know about (slow, disk-hungry).</param>
-internal sealed record SchemaScript(string Sql, bool InTransaction = true, string? Notice = null)
-{
-    public static implicit operator SchemaScript(string sql) => new(sql);
 }

@@ -1,9 +1,9 @@
-namespace SmtpProbeHub.Api.Storage.Sqlite;
+namespace SmtpProbeHub.Api.Storage.Database;
 
-/// <summary>Table <c>probes</c>. Times are Unix milliseconds: SQLite cannot order DateTimeOffset.</summary>
+/// <summary>Table <c>probes</c>. Keys are upper-case text (<see cref="HotPathSql.Key"/>); times are Unix milliseconds, alike on both providers.</summary>
 internal sealed class ProbeRow
 {
-    public Guid Id { get; set; }
+    public string Id { get; set; } = "";
 
     public long CreatedAtMs { get; set; }
 
@@ -30,5 +30,5 @@ internal sealed class ProbeRow
     public bool BodyTruncated { get; set; }
 
     /// <summary>The monitor whose schedule ran this probe, or null (schema 6).</summary>
-    public Guid? MonitorId { get; set; }
+    public string? MonitorId { get; set; }
 }
