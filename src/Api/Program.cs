@@ -1,4 +1,5 @@
 using SmtpProbeHub.Api.Agents;
+using SmtpProbeHub.Api.Cluster;
 using SmtpProbeHub.Api.Agents.Remote;
 using SmtpProbeHub.Api.Monitors;
 using SmtpProbeHub.Api.Operations;
@@ -22,6 +23,7 @@ builder.AddAgentHub();
 builder.Services
     .AddApiConventions()
     .AddStorageServices(builder.Configuration, builder.Environment)
+    .AddClusterServices(builder.Configuration)
     .AddReturnsServices()
     .AddAgentServices()
     .AddSecurityServices()

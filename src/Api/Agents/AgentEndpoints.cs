@@ -9,7 +9,7 @@ internal static class AgentEndpoints
     public static RouteGroupBuilder MapAgentsApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/v1/agents").WithTags("Agents").RequireApiAccess();
-        group.MapGet("/", (AgentRegistry registry) => TypedResults.Ok(registry.All().Select(ToView).ToList()))
+        group.MapGet("/", (AgentRegistry registry, Cluster.ReplicaIdentity replica) => TypedResults.Ok(registry.All().Select(a => ToView(a, replica.Name)).ToList()))
             .WithName("ListAgents")
             .WithSummary("Every agent the hub knows, online first: labels, version, remote address, credential, runs in flight, last seen.");
         group.MapPost("/{id}/revoke", RevokeAsync).WithName("RevokeAgent")
@@ -41,7 +41,7 @@ internal static class AgentEndpoints
         return TypedResults.Ok(new AgentRevocationView { Id = id, RevokedAt = revokedAt, Disconnected = online });
     }
 
-    private static AgentStatusView ToView(AgentRegistration a) => new()
+    private static AgentStatusView ToView(AgentRegistration a, string? thisReplica) => new()
     {
         Id = a.Agent.Id,
         Name = a.Agent.Name,
@@ -55,5 +55,6 @@ internal static class AgentEndpoints
         InFlight = a.InFlight,
         ConnectedAt = a.ConnectedAt,
         LastSeen = a.LastSeen,
+        Replica = a.Connection.Replica ?? thisReplica,
     };
 }

@@ -100,4 +100,5 @@ public sealed class AgentRegistration : IDisposable
 /// <param name="RemoteAddress">The address the connection came from, or null for the built-in agent.</param>
 /// <param name="IsLocal">True for the hub's built-in agent.</param>
 /// <param name="Credential">The configured name of the token it connected with (null for the built-in agent).</param>
-public sealed record AgentConnection(string? Version, string? RemoteAddress, bool IsLocal = false, string? Credential = null);
+/// <param name="Replica">The hub replica holding the agent's stream when it is another one (null: this hub).</param>
+public sealed record AgentConnection(string? Version, string? RemoteAddress, bool IsLocal = false, string? Credential = null, string? Replica = null);

@@ -16,10 +16,11 @@ public sealed class AgentRegistry(TimeProvider time, ILogger<AgentRegistry> logg
     /// whose runs end as <c>agentLost</c> (the old stream is gone or stale). <paramref name="runsFromBefore"/>:
     /// runs the agent still executes from an earlier connection; they hold capacity before anyone can dispatch.
     /// </summary>
-    public AgentRegistration Register(IProbeAgent agent, AgentConnection connection, int runsFromBefore = 0)
+    /// <paramref name="connectedAt"/>: when the connection was made, if not now (an agent on another replica).
+    public AgentRegistration Register(IProbeAgent agent, AgentConnection connection, int runsFromBefore = 0, DateTimeOffset? connectedAt = null)
     {
         ArgumentNullException.ThrowIfNull(agent);
-        var registration = new AgentRegistration(this, agent, connection, time.GetUtcNow());
+        var registration = new AgentRegistration(this, agent, connection, connectedAt ?? time.GetUtcNow());
         registration.HoldForRunsFromBefore(runsFromBefore);
         AgentRegistration? previous;
         lock (_gate)
@@ -29,8 +30,12 @@ public sealed class AgentRegistry(TimeProvider time, ILogger<AgentRegistry> logg
         }
 
         previous?.GoOffline("replaced by a newer connection with the same agent id and credential");
-        logger.LogInformation("Agent {AgentId} ({AgentName}) online from {RemoteAddress}, version {Version}, capacity {Capacity}",
-            agent.Id, agent.Name, connection.RemoteAddress ?? "in-process", connection.Version, agent.Capacity);
+        if (connection.Replica is null)
+        {
+            logger.LogInformation("Agent {AgentId} ({AgentName}) online from {RemoteAddress}, version {Version}, capacity {Capacity}",
+                agent.Id, agent.Name, connection.RemoteAddress ?? "in-process", connection.Version, agent.Capacity);
+        }
+
         return registration;
     }
 

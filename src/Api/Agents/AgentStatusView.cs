@@ -38,6 +38,12 @@ public sealed record AgentStatusView
 
     /// <summary>When it was last heard from.</summary>
     public DateTimeOffset LastSeen { get; init; }
+
+    /// <summary>
+    /// The hub replica holding its stream, when several replicas share one PostgreSQL (Hub:Cluster:ReplicaId); null for a
+    /// single hub. Any replica runs probes on any agent: runs for an agent on another replica are relayed to it.
+    /// </summary>
+    public string? Replica { get; init; }
 }
 
 /// <summary>The answer to revoking an agent.</summary>

@@ -14,13 +14,19 @@ public sealed class ProbeEventBus(TimeProvider time)
 
     private readonly ConcurrentDictionary<Guid, ProbeEventLog> _logs = new();
 
+    /// <summary>
+    /// Also given every event as it is appended, in order (several hub replicas: a copy in the database for readers on
+    /// the other replicas, Cluster/EventMirror). Null for a single hub.
+    /// </summary>
+    internal Action<Guid, ProbeEvent>? Mirror { get; set; }
+
     internal void Open(Guid probeId) => _logs.TryAdd(probeId, new ProbeEventLog());
 
     internal void Publish(Guid probeId, string type, object data)
     {
         if (_logs.TryGetValue(probeId, out var log))
         {
-            log.Append(type, data, close: false);
+            log.Append(type, data, close: false, Mirror is { } mirror ? e => mirror(probeId, e) : null);
         }
     }
 
@@ -31,7 +37,7 @@ public sealed class ProbeEventBus(TimeProvider time)
             return;
         }
 
-        log.Append(ProbeEvent.End, final, close: true);
+        log.Append(ProbeEvent.End, final, close: true, Mirror is { } mirror ? e => mirror(probeId, e) : null);
         _ = ForgetLaterAsync(probeId);
     }
 

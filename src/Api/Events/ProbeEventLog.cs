@@ -14,7 +14,8 @@ internal sealed class ProbeEventLog
 
     public bool IsClosed { get; private set; }
 
-    public void Append(string type, object data, bool close)
+    /// <param name="appended">Called with the new event under the log's lock, so its callers see events in sequence order.</param>
+    public void Append(string type, object data, bool close, Action<ProbeEvent>? appended = null)
     {
         lock (_gate)
         {
@@ -25,6 +26,7 @@ internal sealed class ProbeEventLog
 
             var item = new ProbeEvent(_events.Count + 1, type, data);
             _events.Add(item);
+            appended?.Invoke(item);
             foreach (var subscriber in _subscribers)
             {
                 subscriber.Writer.TryWrite(item);

@@ -111,9 +111,10 @@ internal static class ProbeEndpoints
             ? TypedResults.Text(PlainTranscript.Of(ProbeViews.From(probe)), PlainTextType, System.Text.Encoding.UTF8)
             : Problems.Problem.NotFound($"No probe with id {id}.");
 
-    private static async Task<Results<Ok<ProbeView>, ProblemHttpResult>> CancelAsync(Guid id, ProbeDispatcher dispatcher, IProbeStore store, TimeProvider time, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<ProbeView>, ProblemHttpResult>> CancelAsync(
+        Guid id, ProbeDispatcher dispatcher, IProbeStore store, IServiceProvider services, TimeProvider time, CancellationToken cancellationToken)
     {
-        if (await store.GetAsync(id, cancellationToken) is null)
+        if (await store.GetAsync(id, cancellationToken) is not { } probe)
         {
             return Problems.Problem.NotFound($"No probe with id {id}.");
         }
@@ -121,6 +122,17 @@ internal static class ProbeEndpoints
         if (dispatcher.Cancel(id) && dispatcher.Ended(id) is { } ended)
         {
             await FinishesWithinAsync(ended, TimeSpan.FromSeconds(10), time, cancellationToken);
+        }
+        else if (probe.Status == ProbeStatus.Running && services.GetService<Cluster.IClusterStore>() is { } cluster
+            && await cluster.RequestCancelAsync(id, time.GetUtcNow(), cancellationToken))
+        {
+            // Another replica runs it: it cancels at the notification; answer once it has ended there (or after 10 s).
+            var until = time.GetUtcNow().AddSeconds(10);
+            var signals = services.GetRequiredService<Cluster.ClusterSignals>();
+            while (time.GetUtcNow() < until && await store.GetAsync(id, cancellationToken) is { Status: ProbeStatus.Running })
+            {
+                await signals.WaitAsync(Cluster.ClusterChannels.Events, Storage.Database.HotPathSql.Key(id), cancellationToken);
+            }
         }
 
         return TypedResults.Ok(ProbeViews.From((await store.GetAsync(id, CancellationToken.None))!));

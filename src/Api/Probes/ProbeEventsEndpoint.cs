@@ -4,6 +4,7 @@ using System.Text;
 using System.Threading.Channels;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
+using SmtpProbeHub.Api.Dispatch;
 using SmtpProbeHub.Api.Events;
 using SmtpProbeHub.Api.Storage;
 
@@ -20,6 +21,8 @@ internal static class ProbeEventsEndpoint
     public static async Task<Results<ServerSentEventsResult<object>, ProblemHttpResult>> StreamAsync(
         Guid id, HttpContext http, ProbeEventBus bus, IProbeStore store, IOptions<EventsOptions> options, TimeProvider time, CancellationToken cancellationToken)
     {
+        // A reconnecting EventSource sends the last id it saw: resume after it instead of repeating.
+        var resumeAfter = long.TryParse(http.Request.Headers["Last-Event-ID"], out var lastId) ? lastId : 0;
         var subscription = bus.Subscribe(id);
         IReadOnlyList<ProbeEvent> past;
         if (subscription is { } live)
@@ -28,6 +31,13 @@ internal static class ProbeEventsEndpoint
         }
         else if (await store.GetAsync(id, cancellationToken) is { } probe)
         {
+            if (probe.Status == ProbeStatus.Running && http.RequestServices.GetService<Cluster.EventMirror>() is { } mirror)
+            {
+                // Running on another replica: its events as that replica copies them to the database, same ids.
+                http.Response.Headers["X-Accel-Buffering"] = "no";
+                return TypedResults.ServerSentEvents(mirror.FollowAsync(id, resumeAfter, http.Response.Body, cancellationToken));
+            }
+
             past = StoredEvents.Of(probe);
         }
         else
@@ -35,8 +45,6 @@ internal static class ProbeEventsEndpoint
             return Problems.Problem.NotFound($"No probe with id {id}.");
         }
 
-        // A reconnecting EventSource sends the last id it saw: resume after it instead of repeating.
-        var resumeAfter = long.TryParse(http.Request.Headers["Last-Event-ID"], out var lastId) ? lastId : 0;
         var heartbeat = new Heartbeat(http.Response.Body, TimeSpan.FromSeconds(options.Value.HeartbeatSeconds), time);
         http.Response.Headers["X-Accel-Buffering"] = "no";
         return TypedResults.ServerSentEvents(EventsAsync(past.Where(e => e.Sequence > resumeAfter), subscription, heartbeat, cancellationToken));

@@ -23,10 +23,12 @@ internal static class StorageServiceCollectionExtensions
         services.AddSingleton(sp => new StorageHealth(
             sp.GetRequiredService<ILogger<StorageHealth>>(), sqlite ? DirectoryOf(connectionString, environment) : null,
             sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<StorageOptions>>().Value.MinFreeMegabytes));
+        services.AddSingleton(_ => new StorageDatabase(provider, connectionString));
         services.AddSingleton(sp => new HubStore(
-            new StorageDatabase(provider, connectionString), sp.GetRequiredService<StorageHealth>(),
+            sp.GetRequiredService<StorageDatabase>(), sp.GetRequiredService<StorageHealth>(),
             // A file replaced under the hub is a SQLite matter; a PostgreSQL server answers for its own data.
             sqlite ? new DatabaseFileGuard(connectionString, sp.GetRequiredService<StorageHealth>()) : null,
+            sp.GetRequiredService<Cluster.ReplicaIdentity>().Name ?? "",
             sp.GetRequiredService<ILogger<HubStore>>()));
         services.AddSingleton<IProbeStore>(sp => sp.GetRequiredService<HubStore>());
         services.AddSingleton<IAgentIdentityStore>(sp => sp.GetRequiredService<HubStore>());

@@ -7,7 +7,7 @@ namespace SmtpProbeHub.Api.Storage;
 /// schema, then ends every run a previous hub process left unfinished as <c>agentLost</c> with the
 /// diagnosis <c>hub.restarted</c>, so nothing stays <c>running</c> forever.
 /// </summary>
-internal sealed class StorageStartup(IProbeStore store, TimeProvider time, ILogger<StorageStartup> logger) : IHostedService
+internal sealed class StorageStartup(IProbeStore store, TimeProvider time, IServiceProvider services, ILogger<StorageStartup> logger) : IHostedService
 {
     public static readonly Diagnosis Interrupted = new(
         "hub.restarted",
@@ -17,6 +17,12 @@ internal sealed class StorageStartup(IProbeStore store, TimeProvider time, ILogg
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         await store.MigrateAsync(cancellationToken);
+        if (services.GetService<Cluster.ReplicaLease>() is { } lease)
+        {
+            // Several replicas: this one's name first, so it never ends the runs of another live process of the same name.
+            await lease.ClaimAsync(cancellationToken);
+        }
+
         var interrupted = await store.InterruptUnfinishedAsync(Interrupted, time.GetUtcNow(), cancellationToken);
         if (interrupted > 0)
         {

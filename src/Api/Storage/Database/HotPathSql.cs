@@ -17,9 +17,9 @@ internal static class HotPathSql
     public static async Task InsertProbeAsync(DbSession db, ProbeRow probe, IEnumerable<RunRow> runs, CancellationToken cancellationToken)
     {
         await db.ExecuteAsync($"""
-            INSERT INTO probes (Id, CreatedAtMs, Status, PlanJson, Server, Domain, EndedAtMs, BodyBytes, BodySha256, BodyTruncated, MonitorId)
+            INSERT INTO probes (Id, CreatedAtMs, Status, PlanJson, Server, Domain, EndedAtMs, BodyBytes, BodySha256, BodyTruncated, MonitorId, Replica)
             VALUES ({probe.Id}, {probe.CreatedAtMs}, {probe.Status}, {probe.PlanJson}, {probe.Server}, {probe.Domain}, {probe.EndedAtMs},
-                {probe.BodyBytes}, {probe.BodySha256}, {probe.BodyTruncated}, {probe.MonitorId})
+                {probe.BodyBytes}, {probe.BodySha256}, {probe.BodyTruncated}, {probe.MonitorId}, {probe.Replica})
             """, cancellationToken);
         foreach (var run in runs)
         {

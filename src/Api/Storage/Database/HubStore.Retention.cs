@@ -51,6 +51,7 @@ internal sealed partial class HubStore
             foreach (var id in ids)
             {
                 runs += await db.ExecuteAsync($"DELETE FROM runs WHERE ProbeId = {id}", cancellationToken);
+                await db.ExecuteAsync($"DELETE FROM probe_events WHERE ProbeId = {id}", cancellationToken);
                 probes += await db.ExecuteAsync($"DELETE FROM probes WHERE Id = {id}", cancellationToken);
             }
 

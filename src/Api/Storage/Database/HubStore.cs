@@ -15,7 +15,7 @@ namespace SmtpProbeHub.Api.Storage.Database;
 /// writer there can be anyway. Reads open their own pooled connections.
 /// </summary>
 internal sealed partial class HubStore(
-    StorageDatabase database, StorageHealth health, DatabaseFileGuard? guard, ILogger<HubStore> logger) : IProbeStore, IAsyncDisposable
+    StorageDatabase database, StorageHealth health, DatabaseFileGuard? guard, string replica, ILogger<HubStore> logger) : IProbeStore, IAsyncDisposable
 {
     private const string ProbeColumns = "Id, CreatedAtMs, Status, PlanJson, Server, Domain, EndedAtMs, BodyBytes, BodySha256, BodyTruncated, MonitorId";
     private const string RunColumns = "Id, ProbeId, Ordinal, AgentId, AgentName, AgentLabelsJson, Status, Verdict, StartedAtMs, EndedAtMs, ResultJson, DiagnosisJson, StepsJson, TranscriptJson";
@@ -39,6 +39,7 @@ internal sealed partial class HubStore(
     {
         var row = RowMapping.ToRow(probe);
         var runs = probe.Runs.Select(RowMapping.ToRow).ToList();
+        row.Replica = replica.Length == 0 ? null : replica;
         return WriteAsync(db => HotPathSql.InsertProbeAsync(db, row, runs, cancellationToken), cancellationToken);
     }
 
@@ -104,33 +105,10 @@ internal sealed partial class HubStore(
         return changed == 1;
     }
 
-    public async Task<int> InterruptUnfinishedAsync(Diagnosis diagnosis, DateTimeOffset at, CancellationToken cancellationToken)
-    {
-        var count = 0;
-        await WriteAsync(async db =>
-        {
-            var runs = await db.QueryAsync<RunRow>($"SELECT {RunList} FROM runs WHERE Status IN ({Queued}, {RunningRun})", cancellationToken);
-            var atMs = at.ToUnixTimeMilliseconds();
-            foreach (var row in runs)
-            {
-                RowMapping.ApplyEnd(row, RowMapping.ToRecord(row) with { Status = RunStatus.AgentLost, EndedAt = at, Diagnosis = diagnosis });
-                await db.ExecuteAsync($"""
-                    UPDATE runs SET Status = {row.Status}, EndedAtMs = {row.EndedAtMs}, ResultJson = {row.ResultJson}, DiagnosisJson = {row.DiagnosisJson},
-                        StepsJson = {row.StepsJson}, TranscriptJson = {row.TranscriptJson}
-                    WHERE Id = {row.Id}
-                    """, cancellationToken);
-            }
-
-            foreach (var probeId in runs.Select(r => r.ProbeId).Distinct())
-            {
-                await HotPathSql.SetProbeStatusAsync(db, Guid.Parse(probeId), nameof(ProbeStatus.Completed), atMs, cancellationToken);
-            }
-
-            await db.ExecuteAsync($"UPDATE probes SET Status = {nameof(ProbeStatus.Completed)}, EndedAtMs = {atMs} WHERE Status = {nameof(ProbeStatus.Running)}", cancellationToken);
-            count = runs.Count;
-        }, cancellationToken);
-        return count;
-    }
+    public Task<int> InterruptUnfinishedAsync(Diagnosis diagnosis, DateTimeOffset at, CancellationToken cancellationToken) =>
+        // SQLite is one hub: whatever is unfinished was this hub's. On PostgreSQL only this replica's probes (and those of
+        // hubs from before replicas had names): the others' are theirs, or a sweep's once their lease expires.
+        _writer.Enqueue(db => EndUnfinishedAsync(db, database.Provider == StorageProvider.Sqlite ? null : replica, diagnosis, at, cancellationToken), cancellationToken);
 
     public async Task<string?> ProblemAsync(CancellationToken cancellationToken)
     {
@@ -154,11 +132,8 @@ internal sealed partial class HubStore(
         }
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await _writer.DisposeAsync();
-        await database.DisposeAsync();
-    }
+    // The database (its connection pool) is the container's to dispose, after this store.
+    public ValueTask DisposeAsync() => _writer.DisposeAsync();
 
     private DbSession Reader(DbConnection connection) => new(connection, null, database.Provider);
 

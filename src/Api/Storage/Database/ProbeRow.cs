@@ -31,4 +31,7 @@ internal sealed class ProbeRow
 
     /// <summary>The monitor whose schedule ran this probe, or null (schema 6).</summary>
     public string? MonitorId { get; set; }
+
+    /// <summary>The hub replica that accepted the probe and runs it (schema 8); null on SQLite before it.</summary>
+    public string? Replica { get; set; }
 }

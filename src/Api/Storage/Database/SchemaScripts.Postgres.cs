@@ -111,5 +111,56 @@ internal static partial class SchemaScripts
         CREATE INDEX IX_monitor_deliveries_Due ON monitor_deliveries (Status, NextAttemptMs);
         CREATE INDEX IX_monitor_deliveries_AlertId ON monitor_deliveries (AlertId);
         """,
+
+        // 2: as SQLite's 8: several hubs on one database (issue 12).
+        """
+        ALTER TABLE probes ADD COLUMN Replica TEXT NULL;
+        ALTER TABLE probes ADD COLUMN CancelRequestedAtMs BIGINT NULL;
+        CREATE TABLE probe_events (
+            ProbeId TEXT COLLATE "C" NOT NULL,
+            Seq BIGINT NOT NULL,
+            Type TEXT NOT NULL,
+            DataJson TEXT NOT NULL,
+            PRIMARY KEY (ProbeId, Seq));
+        CREATE TABLE replicas (
+            Id TEXT NOT NULL PRIMARY KEY,
+            InstanceKey TEXT NOT NULL,
+            StartedAtMs BIGINT NOT NULL,
+            LeaseUntilMs BIGINT NOT NULL);
+        CREATE TABLE agent_presence (
+            AgentId TEXT NOT NULL PRIMARY KEY,
+            Replica TEXT NOT NULL,
+            Name TEXT NOT NULL,
+            LabelsJson TEXT NOT NULL,
+            Capacity INTEGER NOT NULL,
+            InFlight INTEGER NOT NULL,
+            Version TEXT NULL,
+            RemoteAddress TEXT NULL,
+            Credential TEXT NULL,
+            ConnectedAtMs BIGINT NOT NULL,
+            LastSeenMs BIGINT NOT NULL,
+            LeaseUntilMs BIGINT NOT NULL);
+        CREATE TABLE run_relay (
+            RunId TEXT COLLATE "C" NOT NULL PRIMARY KEY,
+            ProbeId TEXT COLLATE "C" NOT NULL,
+            AgentId TEXT NOT NULL,
+            FromReplica TEXT NOT NULL,
+            Sealed TEXT NOT NULL,
+            CreatedAtMs BIGINT NOT NULL,
+            ClaimedBy TEXT NULL,
+            ClaimedAtMs BIGINT NULL,
+            CancelRequested BOOLEAN NOT NULL DEFAULT FALSE,
+            Outcome TEXT NULL,
+            ResultJson TEXT NULL,
+            Detail TEXT NULL,
+            StoredAtMs BIGINT NULL);
+        CREATE INDEX IX_run_relay_AgentId ON run_relay (AgentId, CreatedAtMs);
+        CREATE TABLE run_relay_progress (
+            Id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            RunId TEXT COLLATE "C" NOT NULL,
+            Kind TEXT NOT NULL,
+            Json TEXT NOT NULL);
+        CREATE INDEX IX_run_relay_progress_RunId ON run_relay_progress (RunId, Id);
+        """,
     ];
 }

@@ -133,5 +133,58 @@ internal static partial class SchemaScripts
         ALTER TABLE probes ADD COLUMN MonitorId TEXT NULL;
         CREATE INDEX IX_probes_MonitorId ON probes (MonitorId, CreatedAtMs DESC);
         """,
+
+        // 8: several hubs on one database (issue 12): which hub owns a probe, cancels asked on another hub, live events for
+        // readers on other hubs, the hubs' and agents' leases, and runs relayed to the hub that holds the agent's stream.
+        // Used only on PostgreSQL (SQLite is one hub); here so both providers keep one schema and one set of statements.
+        """
+        ALTER TABLE probes ADD COLUMN Replica TEXT NULL;
+        ALTER TABLE probes ADD COLUMN CancelRequestedAtMs INTEGER NULL;
+        CREATE TABLE probe_events (
+            ProbeId TEXT NOT NULL,
+            Seq INTEGER NOT NULL,
+            Type TEXT NOT NULL,
+            DataJson TEXT NOT NULL,
+            PRIMARY KEY (ProbeId, Seq));
+        CREATE TABLE replicas (
+            Id TEXT NOT NULL PRIMARY KEY,
+            InstanceKey TEXT NOT NULL,
+            StartedAtMs INTEGER NOT NULL,
+            LeaseUntilMs INTEGER NOT NULL);
+        CREATE TABLE agent_presence (
+            AgentId TEXT NOT NULL PRIMARY KEY,
+            Replica TEXT NOT NULL,
+            Name TEXT NOT NULL,
+            LabelsJson TEXT NOT NULL,
+            Capacity INTEGER NOT NULL,
+            InFlight INTEGER NOT NULL,
+            Version TEXT NULL,
+            RemoteAddress TEXT NULL,
+            Credential TEXT NULL,
+            ConnectedAtMs INTEGER NOT NULL,
+            LastSeenMs INTEGER NOT NULL,
+            LeaseUntilMs INTEGER NOT NULL);
+        CREATE TABLE run_relay (
+            RunId TEXT NOT NULL PRIMARY KEY,
+            ProbeId TEXT NOT NULL,
+            AgentId TEXT NOT NULL,
+            FromReplica TEXT NOT NULL,
+            Sealed TEXT NOT NULL,
+            CreatedAtMs INTEGER NOT NULL,
+            ClaimedBy TEXT NULL,
+            ClaimedAtMs INTEGER NULL,
+            CancelRequested INTEGER NOT NULL DEFAULT 0,
+            Outcome TEXT NULL,
+            ResultJson TEXT NULL,
+            Detail TEXT NULL,
+            StoredAtMs INTEGER NULL);
+        CREATE INDEX IX_run_relay_AgentId ON run_relay (AgentId, CreatedAtMs);
+        CREATE TABLE run_relay_progress (
+            Id INTEGER PRIMARY KEY AUTOINCREMENT,
+            RunId TEXT NOT NULL,
+            Kind TEXT NOT NULL,
+            Json TEXT NOT NULL);
+        CREATE INDEX IX_run_relay_progress_RunId ON run_relay_progress (RunId, Id);
+        """,
     ];
 }

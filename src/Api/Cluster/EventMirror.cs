@@ -1,0 +1,86 @@
+using System.Net.ServerSentEvents;
+using System.Runtime.CompilerServices;
+using System.Text;
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+using SmtpProbeHub.Api.Dispatch;
+using SmtpProbeHub.Api.Events;
+using SmtpProbeHub.Api.Probes;
+using SmtpProbeHub.Api.Storage;
+using SmtpProbeHub.Api.Storage.Database;
+using SmtpProbeHub.Probe.Model;
+
+namespace SmtpProbeHub.Api.Cluster;
+
+/// <summary>
+/// The live events of the probes this replica owns, copied to the database in order, and followed from there by
+/// readers on other replicas: an SSE client that a load balancer sends to replica C for a probe running on replica A
+/// sees the same events with the same ids, so <c>Last-Event-ID</c> resumes across replicas.
+/// </summary>
+internal sealed partial class EventMirror(
+    IClusterStore cluster,
+    IProbeStore store,
+    ClusterSignals signals,
+    IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json,
+    IOptions<EventsOptions> events,
+    TimeProvider time,
+    ILogger<EventMirror> logger)
+{
+    /// <summary>For <see cref="ProbeEventBus.Mirror"/>: queued (the store applies writes in call order), never awaited.</summary>
+    public void Append(Guid probeId, ProbeEvent item)
+    {
+        var data = JsonSerializer.Serialize(item.Data, item.Data.GetType(), json.Value.SerializerOptions);
+        _ = cluster.AppendEventAsync(probeId, item.Sequence, item.Type, data, CancellationToken.None)
+            .ContinueWith(t => LogMirrorFailed(probeId, t.Exception!.GetBaseException().Message), CancellationToken.None,
+                TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+    }
+
+    /// <summary>
+    /// The events after <paramref name="after"/> of a probe another replica runs, then each new one until <c>end</c>. If its
+    /// owner dies before the end, the sweep ends the probe in storage and the stream closes with that stored end.
+    /// </summary>
+    public async IAsyncEnumerable<SseItem<object>> FollowAsync(Guid probeId, long after, Stream body, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var key = HotPathSql.Key(probeId);
+        var idleSince = time.GetUtcNow();
+        var checkedAt = time.GetUtcNow();
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            foreach (var item in await cluster.EventsAsync(probeId, after, cancellationToken))
+            {
+                after = item.Seq;
+                idleSince = time.GetUtcNow();
+                yield return new SseItem<object>(JsonDocument.Parse(item.DataJson).RootElement, item.Type) { EventId = item.Seq.ToString(System.Globalization.CultureInfo.InvariantCulture) };
+                if (item.Type == ProbeEvent.End)
+                {
+                    yield break;
+                }
+            }
+
+            if (time.GetUtcNow() - checkedAt > TimeSpan.FromSeconds(2))
+            {
+                checkedAt = time.GetUtcNow();
+                if (await store.GetAsync(probeId, cancellationToken) is { Status: not ProbeStatus.Running } ended
+                    && (await cluster.EventsAsync(probeId, after, cancellationToken)).Count == 0)
+                {
+                    // Ended without a mirrored end (its owner was swept): the stored probe is the end.
+                    yield return new SseItem<object>(ProbeViews.From(ended), ProbeEvent.End) { EventId = (after + 1).ToString(System.Globalization.CultureInfo.InvariantCulture) };
+                    yield break;
+                }
+            }
+
+            if (time.GetUtcNow() - idleSince > TimeSpan.FromSeconds(events.Value.HeartbeatSeconds))
+            {
+                // Between two items (the formatter asks for the next only after writing the last): a comment is safe here.
+                idleSince = time.GetUtcNow();
+                await body.WriteAsync(Encoding.UTF8.GetBytes($": heartbeat {time.GetUtcNow():O}\n\n"), cancellationToken);
+                await body.FlushAsync(cancellationToken);
+            }
+
+            await signals.WaitAsync(ClusterChannels.Events, key, cancellationToken);
+        }
+    }
+
+    [LoggerMessage(LogLevel.Warning, "Copying an event of probe {ProbeId} for the other replicas failed ({Reason}); their readers see it at the end")]
+    private partial void LogMirrorFailed(Guid probeId, string reason);
+}

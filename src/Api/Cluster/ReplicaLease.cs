@@ -1,0 +1,107 @@
+using Microsoft.Extensions.Options;
+using SmtpProbeHub.Probe.Model;
+
+namespace SmtpProbeHub.Api.Cluster;
+
+/// <summary>
+/// This replica's lease on its name, and the sweep of replicas that died. The name is claimed at start (before the
+/// replica ends what its previous process left unfinished, so it never ends another live process's runs) and renewed
+/// every <see cref="ClusterOptions.RenewSeconds"/>. A replica whose lease expired (kill -9, a lost machine) is swept by
+/// whichever live replica looks first: its unfinished runs end as <c>agentLost</c> (an agent that kept a result still
+/// completes its run when it reconnects anywhere), its probes end, its agents' leases go.
+/// </summary>
+internal sealed partial class ReplicaLease(
+    IClusterStore store, IOptions<ClusterOptions> options, TimeProvider time, IHostApplicationLifetime lifetime, ILogger<ReplicaLease> logger) : BackgroundService
+{
+    public static readonly Diagnosis ReplicaDied = new(
+        "hub.replica_lost",
+        "The hub replica running this probe stopped (its lease expired) before the run's result came back.",
+        "Run the probe again. If the agent kept a result it completes this run when it reconnects to any replica.");
+
+    /// <summary>Unique per process: tells a restart of this replica from another process using the same name.</summary>
+    private readonly string _instanceKey = Guid.NewGuid().ToString("N");
+
+    public string Replica => options.Value.EffectiveReplicaId;
+
+    /// <summary>Takes the name; throws when another live process holds it.</summary>
+    public async Task ClaimAsync(CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        if (!await store.ClaimReplicaAsync(Replica, _instanceKey, now, now + Lease, cancellationToken))
+        {
+            throw new InvalidOperationException(
+                $"Another live hub replica is named '{Replica}' on this database: give each replica its own Hub:Cluster:ReplicaId.");
+        }
+
+        LogClaimed(Replica);
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        try
+        {
+            // A clean stop gives the name back at once; the probes it ended on the way out are already stored.
+            await store.ReleaseReplicaAsync(Replica, _instanceKey, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogReleaseFailed(ex.Message);
+        }
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var renew = TimeSpan.FromSeconds(options.Value.RenewSeconds);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(renew, time, stoppingToken);
+                var now = time.GetUtcNow();
+                if (!await store.RenewReplicaAsync(Replica, _instanceKey, now + Lease, stoppingToken))
+                {
+                    // Another process took the name after this one stalled past its lease: two replicas must not own the
+                    // same probes, so this one stops (its orchestrator restarts it, under a fresh lease).
+                    LogLeaseLost(Replica);
+                    lifetime.StopApplication();
+                    return;
+                }
+
+                foreach (var dead in await store.ExpiredReplicasAsync(now, stoppingToken))
+                {
+                    if (dead != Replica && await store.SweepReplicaAsync(dead, ReplicaDied, now, stoppingToken) is var ended and > 0)
+                    {
+                        LogSwept(dead, ended);
+                    }
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                // Storage away for a moment: renewal retries at the next tick, well within the lease.
+                LogRenewFailed(ex.Message);
+            }
+        }
+    }
+
+    private TimeSpan Lease => TimeSpan.FromSeconds(options.Value.LeaseSeconds);
+
+    [LoggerMessage(LogLevel.Information, "Hub replica {Replica} holds its lease")]
+    private partial void LogClaimed(string replica);
+
+    [LoggerMessage(LogLevel.Critical, "Hub replica {Replica} lost its lease to another process; stopping")]
+    private partial void LogLeaseLost(string replica);
+
+    [LoggerMessage(LogLevel.Warning, "Hub replica {Dead} stopped renewing its lease: {Count} run(s) it left unfinished ended as agentLost")]
+    private partial void LogSwept(string dead, int count);
+
+    [LoggerMessage(LogLevel.Warning, "Renewing the replica lease failed ({Reason}); retrying")]
+    private partial void LogRenewFailed(string reason);
+
+    [LoggerMessage(LogLevel.Warning, "Giving back the replica lease failed ({Reason}); it expires on its own")]
+    private partial void LogReleaseFailed(string reason);
+}
