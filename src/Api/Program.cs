@@ -1,6 +1,6 @@
 using SmtpProbeHub.Api.Agents;
-using SmtpProbeHub.Api.Cluster;
 using SmtpProbeHub.Api.Agents.Remote;
+using SmtpProbeHub.Api.Cluster;
 using SmtpProbeHub.Api.Monitors;
 using SmtpProbeHub.Api.Operations;
 using SmtpProbeHub.Api.Probes;
