@@ -13,6 +13,7 @@ public sealed class StoredSizeTests
     internal static readonly string OneMegabyteBody = string.Concat(Enumerable.Range(0, 16384).Select(i => $"line {i:D5} of a large test body: the quick brown fox jumps over\n"));
 
     [Fact]
+    [Trait("Storage", "SqliteOnly")] // Measures the SQLite file's pages (DatabaseFile); on PostgreSQL there is no such file to measure.
     public async Task TwentyProbesWithOneMegabyteBodies_ThroughTheRealEngine_GrowTheDatabaseByFarLessThanTheirBodies()
     {
         const int probes = 20;

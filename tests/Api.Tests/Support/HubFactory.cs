@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
 using SmtpProbeHub.Probe;
+using SmtpProbeHub.TestSupport.Postgres;
 
 namespace SmtpProbeHub.Api.Tests.Support;
 
@@ -13,14 +14,24 @@ namespace SmtpProbeHub.Api.Tests.Support;
 /// The hub in-process on its own temporary data directory, the one test factory. <see cref="Runner"/> replaces the
 /// engine when set; settings are extra configuration (e.g. "Hub:ApiKeys:0"). <see cref="WithRemoteAgents"/> is the
 /// variant for the agent hub's tests. What an operator would read in the log is in <see cref="Logs"/>.
+/// With <c>SMTPPROBEHUB_TEST_STORAGE=postgres</c> (or the setting <c>Hub:Storage:Provider=postgres</c> without a connection
+/// string) the hub keeps its data in a fresh database of the test process's private PostgreSQL cluster; its connection
+/// string is written in the data directory, so a factory made later on the same directory (a restart) finds the same data.
 /// </summary>
 internal sealed class HubFactory : WebApplicationFactory<Program>
 {
     /// <summary>The enrolment token of <see cref="WithRemoteAgents"/> ("fleet").</summary>
     public const string AgentToken = "fleet-token-0123456789";
 
+    /// <summary>The environment variable that moves every test hub to PostgreSQL (the second pass of scripts/test.sh).</summary>
+    public const string StorageVariable = "SMTPPROBEHUB_TEST_STORAGE";
+
+    /// <summary>The file in the data directory that names the PostgreSQL database of that directory's hub.</summary>
+    private const string PostgresDatabaseFile = "postgres-connection-string.txt";
+
     private readonly Dictionary<string, string?> _settings;
     private readonly bool _ownsDataDirectory;
+    private string? _ownedPostgresDatabase;
 
     public HubFactory(IProbeRunner? runner = null, Dictionary<string, string?>? settings = null, string? dataDirectory = null)
     {
@@ -31,6 +42,18 @@ internal sealed class HubFactory : WebApplicationFactory<Program>
     }
 
     public IProbeRunner? Runner { get; }
+
+    /// <summary>Whether this test process runs its hubs on PostgreSQL (<see cref="StorageVariable"/> = postgres).</summary>
+    public static bool PostgresByDefault =>
+        string.Equals(System.Environment.GetEnvironmentVariable(StorageVariable), "postgres", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>The storage provider this hub runs on: the explicit setting, else the test process's default.</summary>
+    public string StorageProviderName => _settings.TryGetValue("Hub:Storage:Provider", out var provider) && !string.IsNullOrEmpty(provider)
+        ? provider
+        : PostgresByDefault ? "postgres" : "sqlite";
+
+    /// <summary>The PostgreSQL connection string the hub uses, or null on SQLite (known once the hub is built).</summary>
+    public string? PostgresConnectionString { get; private set; }
 
     public string DataDirectory { get; }
 
@@ -73,6 +96,23 @@ internal sealed class HubFactory : WebApplicationFactory<Program>
         };
     }
 
+    /// <summary>
+    /// The first column of the first row of <paramref name="sql"/> on the hub's own database, whichever provider it is
+    /// on (SQL both take, e.g. counting rows); also after the hub stopped, as long as its data is still there.
+    /// </summary>
+    public async Task<long> DatabaseScalarAsync(string sql)
+    {
+        if (PostgresConnectionString is null)
+        {
+            return await new DatabaseFile(DataDirectory).ScalarAsync(sql);
+        }
+
+        await using var connection = new Npgsql.NpgsqlConnection(PostgresConnectionString);
+        await connection.OpenAsync(TestContext.Current.CancellationToken);
+        await using var command = new Npgsql.NpgsqlCommand(sql, connection);
+        return Convert.ToInt64(await command.ExecuteScalarAsync(TestContext.Current.CancellationToken), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
     /// <summary>A gRPC channel to the in-process hub, as an agent dials it.</summary>
     public GrpcChannel Channel() =>
         GrpcChannel.ForAddress(Server.BaseAddress, new GrpcChannelOptions { HttpHandler = Server.CreateHandler() });
@@ -80,6 +120,15 @@ internal sealed class HubFactory : WebApplicationFactory<Program>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseSetting("Hub:DataDirectory", DataDirectory);
+        if (string.Equals(StorageProviderName, "postgres", StringComparison.OrdinalIgnoreCase))
+        {
+            PostgresConnectionString = _settings.TryGetValue("Hub:Storage:ConnectionString", out var configured) && !string.IsNullOrEmpty(configured)
+                ? configured
+                : DatabaseOfDataDirectory();
+            builder.UseSetting("Hub:Storage:Provider", "postgres");
+            builder.UseSetting("Hub:Storage:ConnectionString", PostgresConnectionString);
+        }
+
         if (Environment is not null)
         {
             builder.UseEnvironment(Environment);
@@ -114,17 +163,61 @@ internal sealed class HubFactory : WebApplicationFactory<Program>
         });
     }
 
-    /// <summary>Stops the hub and removes the data directory it created (not one a test passed in).</summary>
+    /// <summary>
+    /// Stops the hub and removes the data directory it created (not one a test passed in), and with it its PostgreSQL
+    /// database. A database of a directory a test passed in stays for the next factory on it (the cluster goes at exit).
+    /// </summary>
     public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();
         RemoveDataDirectory();
+        await DropOwnedDatabaseAsync();
     }
 
     protected override void Dispose(bool disposing)
     {
         base.Dispose(disposing);
         RemoveDataDirectory();
+        Task.Run(DropOwnedDatabaseAsync).GetAwaiter().GetResult();
+    }
+
+    /// <summary>The database named in the data directory, or a fresh one, named there for the factories to come.</summary>
+    private string DatabaseOfDataDirectory()
+    {
+        var file = Path.Combine(DataDirectory, PostgresDatabaseFile);
+        if (File.Exists(file))
+        {
+            return File.ReadAllText(file).Trim();
+        }
+
+        // ConfigureWebHost is synchronous; the cluster starts once per process, creating a database takes milliseconds.
+        var connectionString = Task.Run(async () => await (await PostgresCluster.SharedAsync()).CreateDatabaseAsync("hubtest"))
+            .GetAwaiter().GetResult();
+        Directory.CreateDirectory(DataDirectory);
+        File.WriteAllText(file, connectionString);
+        if (_ownsDataDirectory)
+        {
+            _ownedPostgresDatabase = connectionString;
+        }
+
+        return connectionString;
+    }
+
+    private async Task DropOwnedDatabaseAsync()
+    {
+        if (Interlocked.Exchange(ref _ownedPostgresDatabase, null) is not { } connectionString)
+        {
+            return;
+        }
+
+        try
+        {
+            await (await PostgresCluster.SharedAsync()).DropDatabaseAsync(connectionString);
+        }
+        catch (Exception e) when (e is Npgsql.NpgsqlException or InvalidOperationException)
+        {
+            // Best effort: the whole cluster goes when the test process exits.
+        }
     }
 
     private void RemoveDataDirectory()

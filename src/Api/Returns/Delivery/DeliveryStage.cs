@@ -47,13 +47,15 @@ public sealed class DeliveryStage(ProbeEventBus bus, IProbeStore store, Delivery
 
             var now = time.GetUtcNow();
             var open = probe.Runs.Select(r => DeliveryStates.Of(r, probe.Plan, now)).Where(d => !DeliveryStates.Settled(d)).ToList();
-            if (open.Count == 0 || now >= deadline)
+            // Settled as stored, but a report stored a moment ago may still have its delivery event to publish: wait for it.
+            var publishing = open.Count == 0 && watch.IsStoring(probeId);
+            if ((open.Count == 0 && !publishing) || now >= deadline)
             {
                 return probe;
             }
 
             // Wake at the next report, or when the first open wait ends (pending then turns noReport), or at the limit.
-            var until = open.Select(d => d!.WaitUntil ?? deadline).Append(deadline).Min();
+            var until = publishing ? deadline : open.Select(d => d!.WaitUntil ?? deadline).Append(deadline).Min();
             try
             {
                 await change.WaitAsync(until > now ? until - now : TimeSpan.Zero, time, cancellationToken);
@@ -64,6 +66,12 @@ public sealed class DeliveryStage(ProbeEventBus bus, IProbeStore store, Delivery
             }
         }
     }
+
+    /// <summary>A report of a run of this probe is about to be stored; <see cref="ReportStoredAsync"/> or <see cref="ReportNotStored"/> follows.</summary>
+    internal void ReportStoring(Guid probeId) => watch.Storing(probeId);
+
+    /// <summary>The report announced by <see cref="ReportStoring"/> could not be stored.</summary>
+    internal void ReportNotStored(Guid probeId) => watch.Signal(probeId);
 
     /// <summary>A report of a run of this probe was stored: a <c>delivery</c> event with the run's delivery, and waiters woken.</summary>
     internal async Task ReportStoredAsync(Guid probeId, Guid runId, CancellationToken cancellationToken)

@@ -41,7 +41,18 @@ internal sealed class ReturnMessageStore(
                 return ReturnReplies.EnvelopeIdMismatch();
             }
 
-            await reports.AddAsync(report with { RunId = runId }, cancellationToken);
+            // Announced before the store: a waiter that sees the stored report must not end the stream before its event.
+            stage.ReportStoring(probeId.Value);
+            try
+            {
+                await reports.AddAsync(report with { RunId = runId }, cancellationToken);
+            }
+            catch
+            {
+                stage.ReportNotStored(probeId.Value);
+                throw;
+            }
+
             logger.LogInformation("Return receiver stored a report for run {RunId}: {Actions}", runId, string.Join(", ", report.Recipients.Select(r => r.Action)));
             await stage.ReportStoredAsync(probeId.Value, runId, cancellationToken);
             return SmtpResponse.Ok;
