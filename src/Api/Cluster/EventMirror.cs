@@ -26,6 +26,10 @@ internal sealed partial class EventMirror(
     TimeProvider time,
     ILogger<EventMirror> logger)
 {
+    /// <summary>True when a reader here should follow the mirrored events: the probe runs elsewhere, or ran on a replica.</summary>
+    public async Task<bool> FollowsAsync(ProbeRecord probe, CancellationToken cancellationToken) =>
+        probe.Status == ProbeStatus.Running || await cluster.HasEventsAsync(probe.Id, cancellationToken);
+
     /// <summary>For <see cref="ProbeEventBus.Mirror"/>: queued (the store applies writes in call order), never awaited.</summary>
     public void Append(Guid probeId, ProbeEvent item)
     {
@@ -43,7 +47,7 @@ internal sealed partial class EventMirror(
     {
         var key = HotPathSql.Key(probeId);
         var idleSince = time.GetUtcNow();
-        var checkedAt = time.GetUtcNow();
+        var checkedAt = DateTimeOffset.MinValue;
         while (!cancellationToken.IsCancellationRequested)
         {
             foreach (var item in await cluster.EventsAsync(probeId, after, cancellationToken))

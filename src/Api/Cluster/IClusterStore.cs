@@ -46,6 +46,15 @@ internal interface IClusterStore
 
     Task<IReadOnlyList<StoredProbeEvent>> EventsAsync(Guid probeId, long afterSequence, CancellationToken cancellationToken);
 
+    /// <summary>True when the probe's live events were mirrored (it ran on a replica since schema 8).</summary>
+    Task<bool> HasEventsAsync(Guid probeId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// True when the run is this agent's and may still take its result: unfinished, or ended as agentLost in the last two
+    /// minutes (the replica that gave it out died; a late result completes it).
+    /// </summary>
+    Task<bool> RunStillOpenForAsync(Guid runId, string agentId, DateTimeOffset now, CancellationToken cancellationToken);
+
     /// <summary>Asks the probe's owner to cancel it; false when it is not running.</summary>
     Task<bool> RequestCancelAsync(Guid probeId, DateTimeOffset at, CancellationToken cancellationToken);
 

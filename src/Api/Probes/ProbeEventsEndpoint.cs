@@ -31,9 +31,9 @@ internal static class ProbeEventsEndpoint
         }
         else if (await store.GetAsync(id, cancellationToken) is { } probe)
         {
-            if (probe.Status == ProbeStatus.Running && http.RequestServices.GetService<Cluster.EventMirror>() is { } mirror)
+            if (http.RequestServices.GetService<Cluster.EventMirror>() is { } mirror && await mirror.FollowsAsync(probe, cancellationToken))
             {
-                // Running on another replica: its events as that replica copies them to the database, same ids.
+                // Running on another replica (or ran on one): its events as the owner copied them to the database, same ids.
                 http.Response.Headers["X-Accel-Buffering"] = "no";
                 return TypedResults.ServerSentEvents(mirror.FollowAsync(id, resumeAfter, http.Response.Body, cancellationToken));
             }

@@ -30,6 +30,7 @@ internal sealed partial class AgentHubService(
     TimeProvider time,
     IHostApplicationLifetime lifetime,
     IOptions<AgentHubOptions> options,
+    IServiceProvider services,
     ILogger<AgentHubService> logger) : Contracts.V1.AgentHub.AgentHubBase
 {
     /// <summary>The path every call of this service starts with.</summary>
@@ -70,7 +71,10 @@ internal sealed partial class AgentHubService(
         // The hub stopping ends every stream at once (agents reconnect later) instead of holding the stop for Kestrel's timeout.
         using var session = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, lifetime.ApplicationStopping);
         await using var stream = new AgentStream(responseStream, session.Token);
-        var agent = new RemoteAgent(hello, stream, time, logger);
+        // Several replicas: a run this agent still runs from its stream to another replica (that died) may be its to finish.
+        var cluster = services.GetService<Cluster.IClusterStore>();
+        var agent = new RemoteAgent(hello, stream, time, logger,
+            cluster is null ? null : runId => cluster.RunStillOpenForAsync(runId, hello.AgentId, time.GetUtcNow(), CancellationToken.None));
         // The welcome is queued before the agent is listed, so no assignment can overtake it.
         stream.Send(new HubMessage
         {

@@ -10,7 +10,13 @@ namespace SmtpProbeHub.Api.Agents.Remote;
 /// An agent connected over gRPC, as the dispatcher sees it: a run is an assignment sent down the stream
 /// and a result coming back up. One instance per connection; a reconnect registers a new one.
 /// </summary>
-internal sealed class RemoteAgent(Hello hello, AgentStream stream, TimeProvider time, ILogger logger) : IProbeAgent, IAcknowledgesResults, IHoldsCapacityUntilStopped
+/// <param name="stillOpen">
+/// Several replicas only: whether a run the agent lists (not given on this connection) is still open in storage for it.
+/// Its stream went to a replica that died; the run's result, when it comes, is stored as a late result, so the agent
+/// finishes it instead of being told to stop. Null for a single hub: a run not given here was ended by this hub.
+/// </param>
+internal sealed class RemoteAgent(Hello hello, AgentStream stream, TimeProvider time, ILogger logger, Func<Guid, Task<bool>>? stillOpen = null)
+    : IProbeAgent, IAcknowledgesResults, IHoldsCapacityUntilStopped
 {
     private static readonly TimeSpan AgentDeadlineSlack = TimeSpan.FromSeconds(10);
 
@@ -22,6 +28,9 @@ internal sealed class RemoteAgent(Hello hello, AgentStream stream, TimeProvider 
     // Runs the hub has given up on (cancel, deadline) that the agent has not yet reported ended.
     private readonly ConcurrentDictionary<string, TaskCompletionSource> _stopping = new(StringComparer.Ordinal);
     private volatile string? _disconnected;
+
+    // Runs from another replica's stream, checked (true: left to finish) or being checked (false) against storage.
+    private readonly ConcurrentDictionary<string, bool> _adopted = new(StringComparer.Ordinal);
 
     public string Id { get; } = hello.AgentId;
 
@@ -114,11 +123,45 @@ internal sealed class RemoteAgent(Hello hello, AgentStream stream, TimeProvider 
             Stopped(runId);
         }
 
-        foreach (var runId in runningRunIds.Where(id => !_pending.ContainsKey(id) && !_stopping.ContainsKey(id)))
+        foreach (var runId in runningRunIds.Where(id => !_pending.ContainsKey(id) && !_stopping.ContainsKey(id) && !_adopted.ContainsKey(id)))
         {
-            stream.Send(new HubMessage { Cancel = new Cancel { RunId = runId, Reason = "the hub does not run this on this connection (it ended the run, e.g. as agentLost)" } });
+            if (stillOpen is not null && Guid.TryParse(runId, out var id))
+            {
+                _adopted[runId] = false;
+                _ = AdoptOrCancelAsync(runId, id);
+                continue;
+            }
+
+            CancelForeign(runId);
         }
     }
+
+    private async Task AdoptOrCancelAsync(string runId, Guid id)
+    {
+        bool open;
+        try
+        {
+            open = await stillOpen!(id);
+        }
+        catch (Exception ex)
+        {
+            logger.LogWarning("Could not check run {RunId} the agent still runs from another replica ({Reason}); telling it to stop", runId, ex.Message);
+            open = false;
+        }
+
+        if (open)
+        {
+            _adopted[runId] = true;
+            logger.LogInformation("Run {RunId}: agent {AgentName} finishes it from its stream to another replica; its result is stored when it comes", runId, Name);
+        }
+        else
+        {
+            CancelForeign(runId);
+        }
+    }
+
+    private void CancelForeign(string runId) =>
+        stream.Send(new HubMessage { Cancel = new Cancel { RunId = runId, Reason = "the hub does not run this on this connection (it ended the run, e.g. as agentLost)" } });
 
     /// <summary>Before the hub drops a silent agent: tell it to stop every run, so a frozen agent that resumes reads this first.</summary>
     public void CancelAllPending(string why)

@@ -190,6 +190,21 @@ internal sealed partial class HubStore : IClusterStore
             """, cancellationToken);
     }
 
+    public async Task<bool> RunStillOpenForAsync(Guid runId, string agentId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return await Reader(connection).LongAsync($"""
+            SELECT COUNT(*) FROM runs WHERE Id = {HotPathSql.Key(runId)} AND AgentId = {agentId}
+              AND (Status IN ({Queued}, {RunningRun}) OR (Status = {nameof(RunStatus.AgentLost)} AND EndedAtMs >= {now.AddMinutes(-2).ToUnixTimeMilliseconds()}))
+            """, cancellationToken) > 0;
+    }
+
+    public async Task<bool> HasEventsAsync(Guid probeId, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return await Reader(connection).LongAsync($"SELECT COUNT(*) FROM probe_events WHERE ProbeId = {HotPathSql.Key(probeId)} AND Seq = 1", cancellationToken) > 0;
+    }
+
     public Task<bool> RequestCancelAsync(Guid probeId, DateTimeOffset at, CancellationToken cancellationToken) =>
         _writer.Enqueue(async db =>
         {
