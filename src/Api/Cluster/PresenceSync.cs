@@ -19,9 +19,14 @@ internal sealed partial class PresenceSync(
     RelayChannel relay,
     ReplicaLease lease,
     IOptions<ClusterOptions> options,
-    TimeProvider time,
     ILogger<PresenceSync> logger) : BackgroundService
 {
+    /// <summary>
+    /// Leases are wall-clock facts shared with other processes: always the system clock, never the hub's injectable one
+    /// (a test's fake clock jumping a minute would otherwise make every replica look dead to the others).
+    /// </summary>
+    private static readonly TimeProvider Clock = TimeProvider.System;
+
     private HashSet<string> _published = [];
     private DateTimeOffset _renewed = DateTimeOffset.MinValue;
 
@@ -43,7 +48,7 @@ internal sealed partial class PresenceSync(
             catch (Exception ex)
             {
                 LogSyncFailed(ex.Message);
-                await Task.Delay(TimeSpan.FromSeconds(1), time, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
+                await Task.Delay(TimeSpan.FromSeconds(1), Clock, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
             }
         }
     }
@@ -51,7 +56,7 @@ internal sealed partial class PresenceSync(
     /// <summary>This replica's own agents: at once when the set changed, else when the lease needs renewing.</summary>
     private async Task PublishAsync(CancellationToken cancellationToken)
     {
-        var now = time.GetUtcNow();
+        var now = Clock.GetUtcNow();
         var mine = registry.Online().Where(a => !a.Connection.IsLocal && a.Agent is not PeerAgent).ToList();
         var ids = mine.Select(a => a.Agent.Id).ToHashSet(StringComparer.Ordinal);
         var gone = _published.Where(id => !ids.Contains(id)).ToList();
@@ -83,7 +88,7 @@ internal sealed partial class PresenceSync(
     /// <summary>The other replicas' agents, as peers in this registry.</summary>
     private async Task MirrorAsync(CancellationToken cancellationToken)
     {
-        var leases = (await store.PresencesAsync(time.GetUtcNow(), cancellationToken))
+        var leases = (await store.PresencesAsync(Clock.GetUtcNow(), cancellationToken))
             .Where(p => p.Replica != lease.Replica).ToDictionary(p => p.AgentId, StringComparer.Ordinal);
         foreach (var presence in leases.Values)
         {

@@ -11,8 +11,14 @@ namespace SmtpProbeHub.Api.Cluster;
 /// completes its run when it reconnects anywhere), its probes end, its agents' leases go.
 /// </summary>
 internal sealed partial class ReplicaLease(
-    IClusterStore store, IOptions<ClusterOptions> options, TimeProvider time, IHostApplicationLifetime lifetime, ILogger<ReplicaLease> logger) : BackgroundService
+    IClusterStore store, IOptions<ClusterOptions> options, IHostApplicationLifetime lifetime, ILogger<ReplicaLease> logger) : BackgroundService
 {
+    /// <summary>
+    /// Leases are wall-clock facts shared with other processes: always the system clock, never the hub's injectable one
+    /// (a test's fake clock jumping a minute would otherwise make every replica look dead to the others).
+    /// </summary>
+    private static readonly TimeProvider Clock = TimeProvider.System;
+
     public static readonly Diagnosis ReplicaDied = new(
         "hub.replica_lost",
         "The hub replica running this probe stopped (its lease expired) before the run's result came back.",
@@ -26,7 +32,7 @@ internal sealed partial class ReplicaLease(
     /// <summary>Takes the name; throws when another live process holds it.</summary>
     public async Task ClaimAsync(CancellationToken cancellationToken)
     {
-        var now = time.GetUtcNow();
+        var now = Clock.GetUtcNow();
         if (!await store.ClaimReplicaAsync(Replica, _instanceKey, now, now + Lease, cancellationToken))
         {
             throw new InvalidOperationException(
@@ -57,8 +63,8 @@ internal sealed partial class ReplicaLease(
         {
             try
             {
-                await Task.Delay(renew, time, stoppingToken);
-                var now = time.GetUtcNow();
+                await Task.Delay(renew, Clock, stoppingToken);
+                var now = Clock.GetUtcNow();
                 if (!await store.RenewReplicaAsync(Replica, _instanceKey, now + Lease, stoppingToken))
                 {
                     // Another process took the name after this one stalled past its lease: two replicas must not own the

@@ -33,6 +33,11 @@ internal sealed class HubFactory : WebApplicationFactory<Program>
     private readonly bool _ownsDataDirectory;
     private string? _ownedPostgresDatabase;
 
+    /// <summary>How many hubs run on each data directory now (replica names, PostgreSQL).</summary>
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, int> LiveOnDirectory = new();
+
+    private bool _countedOnDirectory;
+
     public HubFactory(IProbeRunner? runner = null, Dictionary<string, string?>? settings = null, string? dataDirectory = null)
     {
         Runner = runner;
@@ -127,6 +132,22 @@ internal sealed class HubFactory : WebApplicationFactory<Program>
                 : DatabaseOfDataDirectory();
             builder.UseSetting("Hub:Storage:Provider", "postgres");
             builder.UseSetting("Hub:Storage:ConnectionString", PostgresConnectionString);
+            // PostgreSQL is the replicas' provider: they seal relayed runs with a shared key (Cluster/AssignmentSeal).
+            if (!_settings.ContainsKey("Hub:Cluster:SecretKey"))
+            {
+                builder.UseSetting("Hub:Cluster:SecretKey", "hub-factory-cluster-secret-0123456789abcdef");
+            }
+
+            // A replica name per data directory and live hub on it: hubs sharing a database at once are distinct replicas,
+            // a restart on the same directory is the same replica coming back (and ends what it left unfinished, as a
+            // restarted hub does).
+            if (!_settings.ContainsKey("Hub:Cluster:ReplicaId"))
+            {
+                var sameDirectory = LiveOnDirectory.AddOrUpdate(DataDirectory, 1, (_, n) => n + 1) - 1;
+                _countedOnDirectory = true;
+                builder.UseSetting("Hub:Cluster:ReplicaId",
+                    $"test-{Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(DataDirectory)))[..12]}-{sameDirectory}");
+            }
         }
 
         if (Environment is not null)
@@ -170,6 +191,7 @@ internal sealed class HubFactory : WebApplicationFactory<Program>
     public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();
+        LeaveDirectory();
         RemoveDataDirectory();
         await DropOwnedDatabaseAsync();
     }
@@ -177,8 +199,18 @@ internal sealed class HubFactory : WebApplicationFactory<Program>
     protected override void Dispose(bool disposing)
     {
         base.Dispose(disposing);
+        LeaveDirectory();
         RemoveDataDirectory();
         Task.Run(DropOwnedDatabaseAsync).GetAwaiter().GetResult();
+    }
+
+    private void LeaveDirectory()
+    {
+        if (_countedOnDirectory)
+        {
+            _countedOnDirectory = false;
+            LiveOnDirectory.AddOrUpdate(DataDirectory, 0, (_, n) => Math.Max(0, n - 1));
+        }
     }
 
     /// <summary>The database named in the data directory, or a fresh one, named there for the factories to come.</summary>
