@@ -5,7 +5,7 @@
 #
 #   bash bench/run.sh                 every section at default sizes (about ten minutes on 2 cores)
 #   bash bench/run.sh --smoke         tiny sizes, only checks that the harness works (writes smoke.json/.md, not committed)
-#   bash bench/run.sh latency fleet   some sections only: latency throughput fleet footprint micro inflight
+#   bash bench/run.sh latency fleet   some sections only: latency throughput fleet footprint micro inflight monitors replicas
 #   bash bench/run.sh --no-build ...  use the Release builds already there (scripts/test.sh built the solution)
 #
 # Needs root (private Postfix instances, like the tests) and installs Postfix and swaks when missing, and for a

@@ -41,6 +41,7 @@ internal static class BenchCommand
             ("micro", report => MicroBench.RunAsync(settings, report)),
             ("inflight", report => InflightBench.RunAsync(settings, report)),
             ("monitors", report => Monitors.MonitorsBench.RunAsync(settings, report)),
+            ("replicas", report => Replicas.ReplicasBench.RunAsync(settings, report)),
         };
         var failed = new List<string>();
         foreach (var (name, run) in sections.Where(s => settings.Sections.Contains(s.Name)))

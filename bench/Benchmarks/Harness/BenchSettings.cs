@@ -13,14 +13,14 @@ internal sealed record BenchSettings
     public IReadOnlySet<string> Sections { get; init; } = new HashSet<string>(AllSections);
     public bool Smoke { get; init; }
 
-    public static readonly string[] AllSections = ["latency", "throughput", "fleet", "footprint", "micro", "inflight", "monitors"];
+    public static readonly string[] AllSections = ["latency", "throughput", "fleet", "footprint", "micro", "inflight", "monitors", "replicas"];
 
     /// <summary>
     /// The report a section's figures go to (bench/results/NAME.json/.md): issue 6's sections to latest, the in-flight
     /// section to its own inflight report, so running one of them alone never replaces the other's committed results;
     /// a smoke pass writes everything to smoke.
     /// </summary>
-    public string ReportName(string section) => Smoke ? "smoke" : section is "inflight" or "monitors" ? section : "latest";
+    public string ReportName(string section) => Smoke ? "smoke" : section is "inflight" or "monitors" or "replicas" ? section : "latest";
 
     public int LatencyProbes => Smoke ? 10 : 200;
     public int LatencyWarmup => Smoke ? 2 : 10;

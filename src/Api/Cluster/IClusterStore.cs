@@ -42,7 +42,8 @@ internal interface IClusterStore
 
     Task DeleteRelayedAsync(Guid runId, CancellationToken cancellationToken);
 
-    Task AppendEventAsync(Guid probeId, long sequence, string type, string dataJson, CancellationToken cancellationToken);
+    /// <summary>Stores live events (in the given order, many rows per statement) and notifies once per probe.</summary>
+    Task AppendEventsAsync(IReadOnlyList<MirroredEvent> events, CancellationToken cancellationToken);
 
     Task<IReadOnlyList<StoredProbeEvent>> EventsAsync(Guid probeId, long afterSequence, CancellationToken cancellationToken);
 
@@ -121,6 +122,9 @@ internal sealed class RelayState
 
     public long? StoredAtMs { get; set; }
 }
+
+/// <summary>A live event on its way to the database.</summary>
+internal sealed record MirroredEvent(Guid ProbeId, long Sequence, string Type, string DataJson);
 
 /// <summary>A live event of a probe, kept for readers on other replicas (the SSE stream's id is <see cref="Seq"/>).</summary>
 internal sealed class StoredProbeEvent
