@@ -20,6 +20,9 @@ internal interface IClusterStore
 
     Task PublishPresenceAsync(string replica, IReadOnlyList<AgentPresence> online, IReadOnlyList<string> gone, DateTimeOffset now, DateTimeOffset leaseUntil, CancellationToken cancellationToken);
 
+    /// <summary>Of <paramref name="agentIds"/>, those revoked (on any replica): their streams end wherever they are held.</summary>
+    Task<IReadOnlyList<string>> RevokedAmongAsync(IReadOnlyCollection<string> agentIds, CancellationToken cancellationToken);
+
     /// <summary>Agents whose lease is live, on any replica.</summary>
     Task<IReadOnlyList<AgentPresence>> PresencesAsync(DateTimeOffset now, CancellationToken cancellationToken);
 

@@ -66,6 +66,19 @@ internal sealed partial class PresenceSync(
             return;
         }
 
+        // Revoked on another replica (POST …/revoke went elsewhere): the stream held here ends within a renewal.
+        foreach (var revoked in await store.RevokedAmongAsync(ids, cancellationToken))
+        {
+            if (mine.Find(a => a.Agent.Id == revoked) is { } registration)
+            {
+                registry.MarkOffline(registration, "revoked");
+                LogRevokedElsewhere(revoked);
+                mine.Remove(registration);
+                ids.Remove(revoked);
+                gone.Add(revoked);
+            }
+        }
+
         var online = mine.Select(a => new AgentPresence
         {
             AgentId = a.Agent.Id,
@@ -122,6 +135,9 @@ internal sealed partial class PresenceSync(
 
     [LoggerMessage(LogLevel.Warning, "Syncing agent presence with the other replicas failed ({Reason}); retrying")]
     private partial void LogSyncFailed(string reason);
+
+    [LoggerMessage(LogLevel.Warning, "Agent {AgentId} was revoked on another replica: its stream here ends")]
+    private partial void LogRevokedElsewhere(string agentId);
 
     [LoggerMessage(LogLevel.Information, "Agent {AgentId} is online on replica {Replica}")]
     private partial void LogPeerOnline(string agentId, string replica);

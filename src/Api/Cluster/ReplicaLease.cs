@@ -29,17 +29,31 @@ internal sealed partial class ReplicaLease(
 
     public string Replica => options.Value.EffectiveReplicaId;
 
-    /// <summary>Takes the name; throws when another live process holds it.</summary>
+    /// <summary>
+    /// Takes the name. A process of the same name that was killed still holds it until its lease runs out, so a restart
+    /// waits for that (at most one lease); a name that stays held belongs to a live process, and start-up fails.
+    /// </summary>
     public async Task ClaimAsync(CancellationToken cancellationToken)
     {
-        var now = Clock.GetUtcNow();
-        if (!await store.ClaimReplicaAsync(Replica, _instanceKey, now, now + Lease, cancellationToken))
+        var giveUp = Clock.GetUtcNow() + Lease + TimeSpan.FromSeconds(options.Value.RenewSeconds);
+        while (true)
         {
-            throw new InvalidOperationException(
-                $"Another live hub replica is named '{Replica}' on this database: give each replica its own Hub:Cluster:ReplicaId.");
-        }
+            var now = Clock.GetUtcNow();
+            if (await store.ClaimReplicaAsync(Replica, _instanceKey, now, now + Lease, cancellationToken))
+            {
+                LogClaimed(Replica);
+                return;
+            }
 
-        LogClaimed(Replica);
+            if (now > giveUp)
+            {
+                throw new InvalidOperationException(
+                    $"Another live hub replica is named '{Replica}' on this database: give each replica its own Hub:Cluster:ReplicaId.");
+            }
+
+            LogNameHeld(Replica);
+            await Task.Delay(TimeSpan.FromSeconds(options.Value.RenewSeconds), Clock, cancellationToken);
+        }
     }
 
     public override async Task StopAsync(CancellationToken cancellationToken)
@@ -98,6 +112,9 @@ internal sealed partial class ReplicaLease(
 
     [LoggerMessage(LogLevel.Information, "Hub replica {Replica} holds its lease")]
     private partial void LogClaimed(string replica);
+
+    [LoggerMessage(LogLevel.Warning, "Hub replica name {Replica} is still held (a killed process's lease, or another live replica): waiting for it to expire")]
+    private partial void LogNameHeld(string replica);
 
     [LoggerMessage(LogLevel.Critical, "Hub replica {Replica} lost its lease to another process; stopping")]
     private partial void LogLeaseLost(string replica);

@@ -19,19 +19,37 @@ public sealed class ReplicaTests
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
-    public async Task ProbePostedToA_ForAnAgentOnB_CompletesWithItsTranscript_ViaWaitAndSse_AndCancelAndEventsCrossReplicas()
+    public async Task BehindHaproxy_ProbePostedToA_ForTheAgentOnB_CompletesWithItsTranscript_ViaWaitAndSse_AndCancelAndEventsCrossReplicas()
     {
         var database = await (await PostgresCluster.SharedAsync()).CreateDatabaseAsync("replicas");
-        await using var hubA = await StartReplicaAsync("hub-a", database);
-        await using var hubB = await StartReplicaAsync("hub-b", database);
-        await using var agent = AgentProcess.Start(hubB.GrpcUrl, "outside-b", "outside", FleetHub.Token, agentId: null, allowLoopbackTargets: true);
+        await using var replicaA = await StartReplicaAsync("hub-a", database);
+        await using var replicaB = await StartReplicaAsync("hub-b", database);
+        var replicas = new Dictionary<string, HubProcess> { ["hub-a"] = replicaA, ["hub-b"] = replicaB };
+        await using var haproxy = await HaproxyProcess.StartAsync(
+            [.. replicas.Select(h => new HaproxyServer(h.Key, $"127.0.0.1:{h.Value.RestPort}"))],
+            [.. replicas.Select(h => new HaproxyServer(h.Key, $"127.0.0.1:{h.Value.GrpcPort}", HealthAddress: $"127.0.0.1:{h.Value.RestPort}"))]);
+        await haproxy.WaitForServersAsync("grpc", [.. replicas.Keys]);
+
+        // Two agents through the load balancer: leastconn gives each replica one agent's stream.
+        var grpc = haproxy.GrpcUri.ToString().TrimEnd('/');
+        await using var first = AgentProcess.Start(grpc, "agent-1", "inside", FleetHub.Token, agentId: null, allowLoopbackTargets: true);
+        await first.WaitConnectedAsync();
+        await using var agent = AgentProcess.Start(grpc, "agent-2", "outside", FleetHub.Token, agentId: null, allowLoopbackTargets: true);
         await agent.WaitConnectedAsync();
         var agentId = await agent.IdAsync();
 
         // Every replica lists every agent, with the replica holding its stream.
-        var listed = await Eventually.ReadAsync(() => AgentAsync(hubA, agentId), a => a is { } found && found.GetProperty("status").GetString() == "online");
-        Assert.Equal("hub-b", listed!.Value.GetProperty("replica").GetString());
-        Assert.Equal("hub-b", (await AgentAsync(hubB, agentId))!.Value.GetProperty("replica").GetString());
+        var listed = await Eventually.ReadAsync(() => AgentAsync(replicaA, agentId), a => a is { } found && found.GetProperty("status").GetString() == "online");
+        var replicaOfAgent = listed!.Value.GetProperty("replica").GetString()!;
+        var firstId = await first.IdAsync();
+        var firstsReplica = (await Eventually.ReadAsync(() => AgentAsync(replicaA, firstId), a => a is { } found && found.GetProperty("status").GetString() == "online"))!
+            .Value.GetProperty("replica").GetString();
+        Assert.NotEqual(replicaOfAgent, firstsReplica);
+        // B holds agent-2's stream; A is the other replica, where the probes are posted.
+        var hubB = replicas[replicaOfAgent];
+        var hubA = replicas.Single(r => r.Key != replicaOfAgent).Value;
+        await Eventually.ReadAsync(() => AgentAsync(hubA, agentId), a => a is { } found && found.GetProperty("status").GetString() == "online");
+        Assert.Equal(replicaOfAgent, (await AgentAsync(hubB, agentId))!.Value.GetProperty("replica").GetString());
 
         // ?wait on A: the run is relayed to B, and A answers with the finished probe and its transcript.
         await using var fast = ScriptedSmtpServer.Start();

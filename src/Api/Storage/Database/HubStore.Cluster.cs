@@ -85,6 +85,28 @@ internal sealed partial class HubStore : IClusterStore
             }
         }, cancellationToken);
 
+    public async Task<IReadOnlyList<string>> RevokedAmongAsync(IReadOnlyCollection<string> agentIds, CancellationToken cancellationToken)
+    {
+        if (agentIds.Count == 0)
+        {
+            return [];
+        }
+
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var db = Reader(connection);
+        var revoked = new List<string>();
+        // One key lookup per agent this replica holds (a handful): the same SQL on both providers, no array parameter.
+        foreach (var agentId in agentIds)
+        {
+            if (await db.LongAsync($"SELECT COUNT(*) FROM agent_identities WHERE AgentId = {agentId} AND RevokedAtMs IS NOT NULL", cancellationToken) > 0)
+            {
+                revoked.Add(agentId);
+            }
+        }
+
+        return revoked;
+    }
+
     public async Task<IReadOnlyList<AgentPresence>> PresencesAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
