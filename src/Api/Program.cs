@@ -32,6 +32,7 @@ builder.Services
     .AddSwaggerServices();
 
 var app = builder.Build();
+app.UseForwardedClients();
 app.UseProblemResponses();
 app.UseEndpointSeparation();
 app.UseAccessControl();

@@ -20,6 +20,7 @@ internal static class SecurityServiceCollectionExtensions
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<TargetPolicyOptions>, TargetPolicyOptionsValidator>();
         services.AddSingleton<HubTargetPolicies>();
+        services.AddForwardedClients();
         services.AddOptions<AuthThrottleOptions>().BindConfiguration(AuthThrottleOptions.Section)
             .Validate(o => o.FailuresPerMinute is > 0 and <= 100_000, "Hub:AuthThrottle:FailuresPerMinute must be 1-100000.")
             .ValidateOnStart();

@@ -72,9 +72,10 @@ internal sealed class HubFactory : WebApplicationFactory<Program>
 
     /// <summary>
     /// The hub with the built-in agent off, one enrolment token ("fleet" = <see cref="AgentToken"/>) and short heartbeats,
-    /// so remote-agent behaviour is what the tests see; <paramref name="clock"/>, when given, is the hub's TimeProvider.
+    /// so remote-agent behaviour is what the tests see; <paramref name="clock"/>, when given, is the hub's TimeProvider;
+    /// <paramref name="services"/>, when given, changes the hub's services further.
     /// </summary>
-    public static HubFactory WithRemoteAgents(Dictionary<string, string?>? extra = null, TimeProvider? clock = null)
+    public static HubFactory WithRemoteAgents(Dictionary<string, string?>? extra = null, TimeProvider? clock = null, Action<IServiceCollection>? services = null)
     {
         var settings = new Dictionary<string, string?>
         {
@@ -93,10 +94,15 @@ internal sealed class HubFactory : WebApplicationFactory<Program>
 
         return new HubFactory(settings: settings)
         {
-            ExtraServices = clock is null ? null : services =>
+            ExtraServices = clock is null && services is null ? null : collection =>
             {
-                services.RemoveAll<TimeProvider>();
-                services.AddSingleton(clock);
+                if (clock is not null)
+                {
+                    collection.RemoveAll<TimeProvider>();
+                    collection.AddSingleton(clock);
+                }
+
+                services?.Invoke(collection);
             },
         };
     }

@@ -151,6 +151,8 @@ public sealed class HaproxyProcess : IAsyncDisposable
             frontend rest
                 bind fd@{restFd}
                 option forwardfor
+                # deploy/haproxy.cfg sets it by ssl_fc; the tests' frontend is plain HTTP.
+                http-request set-header X-Forwarded-Proto http
                 default_backend rest
 
             frontend grpc

@@ -44,7 +44,8 @@ internal sealed partial class AgentHubService(
         // The token and the agent's key were authenticated before the call got here (AgentAuthenticationHandler).
         var http = context.GetHttpContext();
         var client = http.Connection.RemoteIpAddress;
-        var remote = $"{client}:{http.Connection.RemotePort}";
+        // Port 0: the address came from a trusted proxy's X-Forwarded-For (Security/ForwardedClients), which names no port.
+        var remote = client is not null && http.Connection.RemotePort == 0 ? client.ToString() : $"{client}:{http.Connection.RemotePort}";
         var (token, keyDigest) = AgentCredential.From(http.User);
         var settings = options.Value;
         var hello = await ReadHelloAsync(requestStream, remote, TimeSpan.FromSeconds(settings.HelloTimeoutSeconds), context.CancellationToken);
