@@ -25,12 +25,9 @@ public sealed class ReplicaTests
         await using var replicaA = await StartReplicaAsync("hub-a", database);
         await using var replicaB = await StartReplicaAsync("hub-b", database);
         var replicas = new Dictionary<string, HubProcess> { ["hub-a"] = replicaA, ["hub-b"] = replicaB };
-        await using var haproxy = await HaproxyProcess.StartAsync(
-            [.. replicas.Select(h => new HaproxyServer(h.Key, $"127.0.0.1:{h.Value.RestPort}"))],
-            [.. replicas.Select(h => new HaproxyServer(h.Key, $"127.0.0.1:{h.Value.GrpcPort}", HealthAddress: $"127.0.0.1:{h.Value.RestPort}"))]);
-        await haproxy.WaitForServersAsync("grpc", [.. replicas.Keys]);
+        await using var haproxy = await InFrontAsync(replicas);
 
-        // Two agents through the load balancer: leastconn gives each replica one agent's stream.
+        // Two agents through the load balancer (leastconn usually gives each replica one; the test needs only agent-2's).
         var grpc = haproxy.GrpcUri.ToString().TrimEnd('/');
         await using var first = AgentProcess.Start(grpc, "agent-1", "inside", FleetHub.Token, agentId: null, allowLoopbackTargets: true);
         await first.WaitConnectedAsync();
@@ -42,10 +39,8 @@ public sealed class ReplicaTests
         var listed = await Eventually.ReadAsync(() => AgentAsync(replicaA, agentId), a => a is { } found && found.GetProperty("status").GetString() == "online");
         var replicaOfAgent = listed!.Value.GetProperty("replica").GetString()!;
         var firstId = await first.IdAsync();
-        var firstsReplica = (await Eventually.ReadAsync(() => AgentAsync(replicaA, firstId), a => a is { } found && found.GetProperty("status").GetString() == "online"))!
-            .Value.GetProperty("replica").GetString();
-        Assert.NotEqual(replicaOfAgent, firstsReplica);
-        // B holds agent-2's stream; A is the other replica, where the probes are posted.
+        await Eventually.ReadAsync(() => AgentAsync(replicaA, firstId), a => a is { } found && found.GetProperty("status").GetString() == "online");
+        // B holds agent-2's stream (wherever HAProxy put agent-1); A is the other replica, where the probes are posted.
         var hubB = replicas[replicaOfAgent];
         var hubA = replicas.Single(r => r.Key != replicaOfAgent).Value;
         await Eventually.ReadAsync(() => AgentAsync(hubA, agentId), a => a is { } found && found.GetProperty("status").GetString() == "online");
@@ -95,10 +90,7 @@ public sealed class ReplicaTests
         await using var hubA = await StartReplicaAsync("hub-a", database);
         await using var hubB = await StartReplicaAsync("hub-b", database);
         var hubs = new Dictionary<string, HubProcess> { ["hub-a"] = hubA, ["hub-b"] = hubB };
-        await using var haproxy = await HaproxyProcess.StartAsync(
-            [.. hubs.Select(h => new HaproxyServer(h.Key, $"127.0.0.1:{h.Value.RestPort}"))],
-            [.. hubs.Select(h => new HaproxyServer(h.Key, $"127.0.0.1:{h.Value.GrpcPort}", HealthAddress: $"127.0.0.1:{h.Value.RestPort}"))]);
-        await haproxy.WaitForServersAsync("grpc", [.. hubs.Keys]);
+        await using var haproxy = await InFrontAsync(hubs);
         await using var agent = AgentProcess.Start(haproxy.GrpcUri.ToString().TrimEnd('/'), "roaming", "outside", FleetHub.Token, agentId: null, allowLoopbackTargets: true);
         await agent.WaitConnectedAsync();
         var agentId = await agent.IdAsync();
@@ -150,6 +142,65 @@ public sealed class ReplicaTests
         // Stored once: the agent's spool is empty (each result acknowledged after its store), and nothing is left running.
         await Eventually.ReadAsync(() => Task.FromResult(agent.SpooledResults), n => n == 0);
         Assert.Equal(0, await hubs[survivor].Client.CountAsync("status=running"));
+    }
+
+    [Fact]
+    public async Task AnAgentsCapacity_HoldsAcrossReplicas_ProbesPostedToBothRunOneAtATimeOnIt()
+    {
+        var database = await (await PostgresCluster.SharedAsync()).CreateDatabaseAsync("capacity");
+        await using var hubA = await StartReplicaAsync("hub-a", database);
+        await using var hubB = await StartReplicaAsync("hub-b", database);
+        await using var agent = AgentProcess.Start(hubB.GrpcUrl, "single", "outside", FleetHub.Token, agentId: null, allowLoopbackTargets: true, capacity: 1);
+        await agent.WaitConnectedAsync();
+        var agentId = await agent.IdAsync();
+        await Eventually.ReadAsync(() => AgentAsync(hubA, agentId), a => a is { } found && found.GetProperty("status").GetString() == "online");
+
+        // Two probes on each replica for an agent that takes one at a time: each replica alone would respect it; together
+        // they do only if the replica holding the stream hands out the runs.
+        await using var slow = ScriptedSmtpServer.Start(s => s.Banner = ScriptedReply.Lines("220 slow.test ESMTP").After(TimeSpan.FromMilliseconds(700)));
+        var ids = new List<(HubProcess Hub, string Id)>();
+        foreach (var hub in new[] { hubA, hubB, hubA, hubB })
+        {
+            ids.Add((hub, await hub.Client.SubmitAsync(Probe(slow, agentId))));
+        }
+
+        // The agent's own clock: from its first step's start to its last step's end, per run.
+        var spans = new List<(DateTimeOffset From, DateTimeOffset To)>();
+        foreach (var (hub, id) in ids)
+        {
+            var ended = await hub.Client.WaitForEndAsync(id, TimeSpan.FromSeconds(60));
+            var run = ended.GetProperty("runs")[0];
+            Assert.Equal("passed", run.GetProperty("verdict").GetString());
+            var steps = run.GetProperty("steps").EnumerateArray().ToList();
+            var last = steps[^1];
+            spans.Add((steps[0].GetProperty("startedAt").GetDateTimeOffset(),
+                last.GetProperty("startedAt").GetDateTimeOffset().AddMilliseconds(last.GetProperty("elapsedMs").GetDouble())));
+        }
+
+        var ordered = spans.OrderBy(s => s.From).ToList();
+        for (var i = 1; i < ordered.Count; i++)
+        {
+            Assert.True(ordered[i].From >= ordered[i - 1].To,
+                "two runs overlapped on an agent of capacity 1: " + string.Join(", ", ordered.Select(s => $"{s.From:HH:mm:ss.fff}–{s.To:HH:mm:ss.fff}")));
+        }
+    }
+
+    /// <summary>HAProxy in front of the replicas (REST and gRPC), once it sees every replica's agent port up.</summary>
+    private static async Task<HaproxyProcess> InFrontAsync(Dictionary<string, HubProcess> replicas)
+    {
+        var haproxy = await HaproxyProcess.StartAsync(
+            [.. replicas.Select(h => new HaproxyServer(h.Key, $"127.0.0.1:{h.Value.RestPort}"))],
+            [.. replicas.Select(h => new HaproxyServer(h.Key, $"127.0.0.1:{h.Value.GrpcPort}", HealthAddress: $"127.0.0.1:{h.Value.RestPort}"))]);
+        try
+        {
+            await haproxy.WaitForServersAsync("grpc", [.. replicas.Keys]);
+            return haproxy;
+        }
+        catch
+        {
+            await haproxy.DisposeAsync();
+            throw;
+        }
     }
 
     private static string Probe(ScriptedSmtpServer server, string agentId, string extra = "") =>
