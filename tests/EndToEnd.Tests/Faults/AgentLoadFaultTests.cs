@@ -47,8 +47,11 @@ public sealed class AgentLoadFaultTests
         // On a busy machine some runs end at the hub's deadline before the agent has even dialled (no grace): fewer
         // connections than probes is right; more would mean a run was dialled twice.
         Assert.InRange(silent.Connections, 1, 200);
-        Assert.True(silent.MaxConcurrent <= capacity, $"{silent.MaxConcurrent} dialogs at once on an agent of capacity {capacity}");
+        // Exact, at the agent: it refuses (and logs "refused") an assignment beyond its capacity, so none means the hub
+        // never gave it more than 8 at once. At the server, one more may show: a dialog's close that the server has not
+        // read yet while the agent, having closed it, already dials the next (bench/ says the same of its sink).
         Assert.DoesNotContain(agent.Process.Output, l => l.Contains("refused", StringComparison.Ordinal));
+        Assert.True(silent.MaxConcurrent <= capacity + 1, $"{silent.MaxConcurrent} dialogs at once on an agent of capacity {capacity}");
     }
 
     [Fact]

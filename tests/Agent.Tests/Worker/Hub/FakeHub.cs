@@ -80,9 +80,14 @@ internal sealed class FakeHubState(string token)
 
     public void Disconnect() => _current?.Writer.TryComplete();
 
-    internal Channel<HubMessage> Attach()
+    /// <summary>
+    /// The new stream's outgoing queue, the welcome already in it: a test that sends as soon as it sees
+    /// <see cref="Connected"/> must never get its message ahead of the welcome (the agent reads nothing before it).
+    /// </summary>
+    internal Channel<HubMessage> Attach(HubMessage welcome)
     {
         var channel = Channel.CreateUnbounded<HubMessage>();
+        channel.Writer.TryWrite(welcome);
         _current = channel;
         Connected.TrySetResult();
         return channel;
@@ -119,8 +124,7 @@ internal sealed class FakeHubService(FakeHubState state) : AgentHub.AgentHubBase
 
         state.Hellos.Enqueue(requestStream.Current.Hello);
 
-        var outgoing = state.Attach();
-        outgoing.Writer.TryWrite(new HubMessage
+        var outgoing = state.Attach(new HubMessage
         {
             Welcome = new Welcome { Accepted = true, HeartbeatInterval = Duration.FromTimeSpan(TimeSpan.FromSeconds(1)), ServerTime = Timestamp.FromDateTime(DateTime.UtcNow) },
         });
