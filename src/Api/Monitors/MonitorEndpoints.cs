@@ -5,6 +5,7 @@ using SmtpProbeHub.Api.Dispatch;
 using SmtpProbeHub.Api.Monitors.Scheduling;
 using SmtpProbeHub.Api.Monitors.Webhooks;
 using SmtpProbeHub.Api.Problems;
+using SmtpProbeHub.Api.Returns;
 using SmtpProbeHub.Api.Security;
 using SmtpProbeHub.Api.Storage;
 
@@ -46,10 +47,10 @@ internal static class MonitorEndpoints
 
     /// <param name="request">The monitor.</param>
     private static async Task<Results<Created<MonitorView>, ProblemHttpResult>> CreateAsync(
-        [FromBody] MonitorRequest request, IMonitorStore store, HubTargetPolicies targets, WebhookPolicy webhooks, IOptions<MonitorOptions> options, TimeProvider time,
-        CancellationToken cancellationToken)
+        [FromBody] MonitorRequest request, IMonitorStore store, HubTargetPolicies targets, WebhookPolicy webhooks, ReturnAddresses returns, IOptions<MonitorOptions> options,
+        TimeProvider time, CancellationToken cancellationToken)
     {
-        if (await CheckAsync(request, null, targets, webhooks, options.Value, cancellationToken) is { } problem)
+        if (await CheckAsync(request, null, targets, webhooks, returns, options.Value, cancellationToken) is { } problem)
         {
             return problem;
         }
@@ -100,15 +101,15 @@ internal static class MonitorEndpoints
 
     /// <param name="request">The monitor's new definition.</param>
     private static async Task<Results<Ok<MonitorView>, ProblemHttpResult>> UpdateAsync(
-        Guid id, [FromBody] MonitorRequest request, IMonitorStore store, HubTargetPolicies targets, WebhookPolicy webhooks, MonitorMetrics metrics, IOptions<MonitorOptions> options,
-        TimeProvider time, CancellationToken cancellationToken)
+        Guid id, [FromBody] MonitorRequest request, IMonitorStore store, HubTargetPolicies targets, WebhookPolicy webhooks, ReturnAddresses returns, MonitorMetrics metrics,
+        IOptions<MonitorOptions> options, TimeProvider time, CancellationToken cancellationToken)
     {
         if (await store.GetMonitorAsync(id, cancellationToken) is not { } existing)
         {
             return NotFound(id);
         }
 
-        if (await CheckAsync(request, existing.Definition, targets, webhooks, options.Value, cancellationToken) is { } problem)
+        if (await CheckAsync(request, existing.Definition, targets, webhooks, returns, options.Value, cancellationToken) is { } problem)
         {
             return problem;
         }
@@ -177,12 +178,19 @@ internal static class MonitorEndpoints
 
     /// <summary>Validation (400) then the target policies (422): the probe template's port and server address, and every webhook URL.</summary>
     private static async Task<ProblemHttpResult?> CheckAsync(
-        MonitorRequest request, MonitorDefinition? previous, HubTargetPolicies targets, WebhookPolicy webhooks, MonitorOptions options, CancellationToken cancellationToken)
+        MonitorRequest request, MonitorDefinition? previous, HubTargetPolicies targets, WebhookPolicy webhooks, ReturnAddresses returns, MonitorOptions options,
+        CancellationToken cancellationToken)
     {
         var errors = MonitorValidator.Validate(request, previous);
         if (errors.Count > 0)
         {
             return Problem.Validation(errors);
+        }
+
+        // As for a probe: without a receiver every run of this template would end noReport.
+        if (returns.ConfirmRefused(request.Probe!.Dsn is { Confirm: true }, "probe.dsn.confirm") is { } noReceiver)
+        {
+            return Problem.Validation(noReceiver);
         }
 
         var gap = MonitorSchedule.From(request.Schedule!).ShortestGap();

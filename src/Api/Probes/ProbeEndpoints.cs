@@ -52,9 +52,9 @@ internal static class ProbeEndpoints
         [FromBody] ProbeRequest request, [FromQuery] int? wait, ProbeDispatcher dispatcher, ReturnAddresses returns, DeliveryStage delivery, TimeProvider time, CancellationToken cancellationToken)
     {
         var errors = ProbeRequestValidator.Validate(request, wait);
-        if (errors.Count == 0 && request.Dsn is { Confirm: true } && !returns.Enabled)
+        if (errors.Count == 0 && returns.ConfirmRefused(request.Dsn is { Confirm: true }, "dsn.confirm") is { } refused)
         {
-            errors = new Dictionary<string, string[]> { ["dsn.confirm"] = ["this hub has no return-path receiver (set Hub:Returns:Domain), so it cannot confirm delivery"] };
+            errors = refused;
         }
 
         if (errors.Count > 0)

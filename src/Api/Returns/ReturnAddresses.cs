@@ -20,6 +20,15 @@ public sealed class ReturnAddresses(IOptions<ReturnsOptions> options, TimeProvid
 
     public bool Enabled => options.Value.Enabled && _key is not null;
 
+    /// <summary>
+    /// The validation error for a plan that asks to confirm delivery on a hub without a receiver (its runs could only end
+    /// <c>noReport</c>); null when it may. One check for a probe and a monitor's template (<paramref name="field"/>).
+    /// </summary>
+    public IReadOnlyDictionary<string, string[]>? ConfirmRefused(bool confirm, string field) =>
+        confirm && !Enabled
+            ? new Dictionary<string, string[]> { [field] = ["this hub has no return-path receiver (set Hub:Returns:Domain), so it cannot confirm delivery"] }
+            : null;
+
     public string Domain => options.Value.Domain?.Trim().TrimEnd('.').ToLowerInvariant() ?? "";
 
     /// <summary>Called once at start with the database's key.</summary>

@@ -136,6 +136,22 @@ public sealed class MonitorApiTests
     }
 
     [Fact]
+    public async Task ConfirmingTemplate_OnAHubWithoutAReceiver_Is400AndNothingIsSaved()
+    {
+        // As POST /probes: every run of such a template could only end noReport.
+        await using var hub = new HubFactory(new FakeRunner());
+        var client = hub.CreateClient();
+
+        var response = await client.PostJsonAsync("/api/v1/monitors",
+            Monitor(probe: """{"server":"127.0.0.1","from":"admin@test.com","to":["alice@corp.test"],"dsn":{"confirm":true}}"""));
+
+        await response.IsProblemAsync(HttpStatusCode.BadRequest, "validation_failed");
+        var problem = await response.JsonAsync();
+        Assert.Contains("Hub:Returns:Domain", problem.GetProperty("errors").GetProperty("probe.dsn.confirm")[0].GetString(), StringComparison.Ordinal);
+        Assert.Equal(0, (await (await client.GetAsync("/api/v1/monitors", TestContext.Current.CancellationToken)).JsonAsync()).GetProperty("total").GetInt32());
+    }
+
+    [Fact]
     public async Task BeyondMaxMonitors_Is409AndTheOthersStay()
     {
         await using var hub = new HubFactory(new FakeRunner(), new() { ["Hub:Monitors:MaxMonitors"] = "2" });
