@@ -23,9 +23,11 @@ internal sealed partial class EventMirror(
     ClusterSignals signals,
     IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json,
     IOptions<EventsOptions> events,
-    TimeProvider time,
     ILogger<EventMirror> logger)
 {
+    /// <summary>Polls, heartbeats and graces are real time, whatever clock the hub's probes run on.</summary>
+    private static readonly TimeProvider Clock = TimeProvider.System;
+
     /// <summary>True when a reader here should follow the mirrored events: the probe runs elsewhere, or ran on a replica.</summary>
     public async Task<bool> FollowsAsync(ProbeRecord probe, CancellationToken cancellationToken) =>
         probe.Status == ProbeStatus.Running || await cluster.HasEventsAsync(probe.Id, cancellationToken);
@@ -49,6 +51,9 @@ internal sealed partial class EventMirror(
     }
 
     private static readonly TimeSpan FlushDelay = TimeSpan.FromMilliseconds(20);
+
+    /// <summary>How long a stored end may go without its mirrored end event before the owner counts as gone.</summary>
+    private static readonly TimeSpan OwnerGoneGrace = TimeSpan.FromSeconds(5);
 
     private async Task FlushSoonAsync()
     {
@@ -91,14 +96,15 @@ internal sealed partial class EventMirror(
     public async IAsyncEnumerable<SseItem<object>> FollowAsync(Guid probeId, long after, Stream body, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var key = HotPathSql.Key(probeId);
-        var idleSince = time.GetUtcNow();
+        var idleSince = Clock.GetUtcNow();
         var checkedAt = DateTimeOffset.MinValue;
+        DateTimeOffset? endedSince = null;
         while (!cancellationToken.IsCancellationRequested)
         {
             foreach (var item in await cluster.EventsAsync(probeId, after, cancellationToken))
             {
                 after = item.Seq;
-                idleSince = time.GetUtcNow();
+                idleSince = Clock.GetUtcNow();
                 yield return new SseItem<object>(JsonDocument.Parse(item.DataJson).RootElement, item.Type) { EventId = item.Seq.ToString(System.Globalization.CultureInfo.InvariantCulture) };
                 if (item.Type == ProbeEvent.End)
                 {
@@ -106,23 +112,28 @@ internal sealed partial class EventMirror(
                 }
             }
 
-            if (time.GetUtcNow() - checkedAt > TimeSpan.FromSeconds(2))
+            if (Clock.GetUtcNow() - checkedAt > TimeSpan.FromSeconds(1))
             {
-                checkedAt = time.GetUtcNow();
-                if (await store.GetAsync(probeId, cancellationToken) is { Status: not ProbeStatus.Running } ended
-                    && (await cluster.EventsAsync(probeId, after, cancellationToken)).Count == 0)
+                checkedAt = Clock.GetUtcNow();
+                if (await store.GetAsync(probeId, cancellationToken) is { Status: not ProbeStatus.Running } ended)
                 {
-                    // Ended without a mirrored end (its owner was swept): the stored probe is the end.
-                    yield return new SseItem<object>(ProbeViews.From(ended), ProbeEvent.End) { EventId = (after + 1).ToString(System.Globalization.CultureInfo.InvariantCulture) };
-                    yield break;
+                    // The owner stores the probe's end before its last events reach the database (they are flushed a moment
+                    // later), so a stored end alone is no reason to stop: only when no end event follows within the grace
+                    // (its owner was swept) is the stored probe the end.
+                    endedSince ??= Clock.GetUtcNow();
+                    if (Clock.GetUtcNow() - endedSince > OwnerGoneGrace && (await cluster.EventsAsync(probeId, after, cancellationToken)).Count == 0)
+                    {
+                        yield return new SseItem<object>(ProbeViews.From(ended), ProbeEvent.End) { EventId = (after + 1).ToString(System.Globalization.CultureInfo.InvariantCulture) };
+                        yield break;
+                    }
                 }
             }
 
-            if (time.GetUtcNow() - idleSince > TimeSpan.FromSeconds(events.Value.HeartbeatSeconds))
+            if (Clock.GetUtcNow() - idleSince > TimeSpan.FromSeconds(events.Value.HeartbeatSeconds))
             {
                 // Between two items (the formatter asks for the next only after writing the last): a comment is safe here.
-                idleSince = time.GetUtcNow();
-                await body.WriteAsync(Encoding.UTF8.GetBytes($": heartbeat {time.GetUtcNow():O}\n\n"), cancellationToken);
+                idleSince = Clock.GetUtcNow();
+                await body.WriteAsync(Encoding.UTF8.GetBytes($": heartbeat {Clock.GetUtcNow():O}\n\n"), cancellationToken);
                 await body.FlushAsync(cancellationToken);
             }
 
