@@ -32,14 +32,24 @@ internal sealed partial class PresenceSync(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        var changedElsewhere = Task.CompletedTask;
+        var mirrored = DateTimeOffset.MinValue;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
                 await PublishAsync(stoppingToken);
-                await MirrorAsync(stoppingToken);
-                // Woken by another replica's change; a local connect or disconnect is published within the short poll.
-                await Task.WhenAny(signals.WaitAsync(ClusterChannels.Presence, ClusterSignals.Any, stoppingToken), Task.Delay(250, stoppingToken));
+                // The other replicas' leases are read when one of them announces a change, and once a renewal otherwise (a
+                // lease that expires announces nothing): not at every short poll, which would read every agent 4 times a second.
+                if (changedElsewhere.IsCompleted || Clock.GetUtcNow() - mirrored >= TimeSpan.FromSeconds(options.Value.RenewSeconds))
+                {
+                    changedElsewhere = signals.WaitAsync(ClusterChannels.Presence, ClusterSignals.Any, stoppingToken);
+                    mirrored = Clock.GetUtcNow();
+                    await MirrorAsync(stoppingToken);
+                }
+
+                // A local connect or disconnect (in memory) is published within the short poll.
+                await Task.WhenAny(changedElsewhere, Task.Delay(250, stoppingToken));
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -79,7 +89,8 @@ internal sealed partial class PresenceSync(
             }
         }
 
-        var online = mine.Select(a => new AgentPresence
+        // New agents get their whole row; the others' leases are renewed in one statement (their rows do not change).
+        var online = mine.Where(a => !_published.Contains(a.Agent.Id)).Select(a => new AgentPresence
         {
             AgentId = a.Agent.Id,
             Name = a.Agent.Name,
@@ -91,7 +102,7 @@ internal sealed partial class PresenceSync(
             Credential = a.Connection.Credential,
             ConnectedAtMs = a.ConnectedAt.ToUnixTimeMilliseconds(),
             LastSeenMs = a.LastSeen.ToUnixTimeMilliseconds(),
-            IsNew = !_published.Contains(a.Agent.Id),
+            IsNew = true,
         }).ToList();
         await store.PublishPresenceAsync(lease.Replica, online, gone, now, now.AddSeconds(options.Value.LeaseSeconds), cancellationToken);
         _published = ids;

@@ -79,6 +79,11 @@ internal sealed partial class HubStore : IClusterStore
                 await db.ExecuteAsync($"DELETE FROM agent_presence WHERE AgentId = {agentId} AND Replica = {replica}", cancellationToken);
             }
 
+            // Every lease this replica still holds, renewed at once (one statement however many agents).
+            await db.ExecuteAsync($"""
+                UPDATE agent_presence SET LeaseUntilMs = {leaseUntil.ToUnixTimeMilliseconds()}, LastSeenMs = {nowMs} WHERE Replica = {replica}
+                """, cancellationToken);
+
             if (gone.Count > 0 || online.Any(a => a.IsNew))
             {
                 await NotifyAsync(db, ClusterChannels.Presence, replica, cancellationToken);
@@ -92,19 +97,10 @@ internal sealed partial class HubStore : IClusterStore
             return [];
         }
 
+        // One query for the (few) revoked ids, matched here: not one lookup per agent held at every renewal.
         await using var connection = await database.OpenAsync(cancellationToken);
-        var db = Reader(connection);
-        var revoked = new List<string>();
-        // One key lookup per agent this replica holds (a handful): the same SQL on both providers, no array parameter.
-        foreach (var agentId in agentIds)
-        {
-            if (await db.LongAsync($"SELECT COUNT(*) FROM agent_identities WHERE AgentId = {agentId} AND RevokedAtMs IS NOT NULL", cancellationToken) > 0)
-            {
-                revoked.Add(agentId);
-            }
-        }
-
-        return revoked;
+        var revoked = await Reader(connection).QueryAsync<string>($"SELECT AgentId FROM agent_identities WHERE RevokedAtMs IS NOT NULL", cancellationToken);
+        return [.. revoked.Where(agentIds.Contains)];
     }
 
     public async Task<IReadOnlyList<AgentPresence>> PresencesAsync(DateTimeOffset now, CancellationToken cancellationToken)
